@@ -9,6 +9,7 @@ p = q = 1) with the same dimension (128), window (10), negatives (5) and subsamp
 implementation's setting. Every model is trained twice: on the full graph (genre prediction) and on the graph with 10%
 of its edges hidden (link prediction). Times are wall seconds of training only (walks and examples excluded) and are
 noisy on a shared machine. gensim with several workers is not bit-for-bit reproducible; everything else is seeded.
+Rows marked "(w + c)" use the target plus the context vectors of the same run (gensim's `wv` + `syn1neg`).
 """
 from __future__ import annotations
 
@@ -21,13 +22,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import pandas as pd
 
+from node2vec_nb.core import TUTORIAL
 from node2vec_nb.data import load_movielens
 from node2vec_nb.evaluate import evaluation_table, neighbour_table, random_embeddings, split_edges
 from node2vec_nb.graph import build_graph
-from node2vec_nb.model import SGNS_SETTINGS, get_embeddings, train_model, train_sgns
+from node2vec_nb.model import SGNS_SETTINGS, get_embeddings, sgns_vectors, train_model, train_sgns
 from node2vec_nb.skipgram import generate_examples
 from node2vec_nb.walk import make_vocabulary, random_walks
-from node2vec_nb.core import TUTORIAL
 
 HP = SGNS_SETTINGS
 
@@ -48,8 +49,9 @@ def tutorial(graph, seed):
 
 
 def sgns(walks, vocabulary_size, seed):
+    "SGNS on the walks; returns (target vectors, target + context vectors, training seconds)."
     (model, _), seconds = timed(train_sgns, walks, vocabulary_size, seed=seed)
-    return get_embeddings(model), seconds
+    return get_embeddings(model), sgns_vectors(model), seconds
 
 
 def gensim_word2vec(walks, vocabulary_size, seed, epochs):
@@ -57,10 +59,12 @@ def gensim_word2vec(walks, vocabulary_size, seed, epochs):
     sentences = [[str(t) for t in walk if t > 0] for walk in walks.tolist()]
     model, seconds = timed(Word2Vec, sentences, vector_size=HP.embedding_dim, window=HP.window_size, sg=1, hs=0,
                            negative=HP.num_negative, sample=1e-3, min_count=1, workers=2, epochs=epochs, seed=seed)
-    emb = np.zeros((vocabulary_size, HP.embedding_dim), np.float32)
+    emb, context = (np.zeros((vocabulary_size, HP.embedding_dim), np.float32) for _ in range(2))
     for token in range(1, vocabulary_size):
-        if str(token) in model.wv: emb[token] = model.wv[str(token)]
-    return emb, seconds
+        if str(token) in model.wv:
+            emb[token] = model.wv[str(token)]
+            context[token] = model.syn1neg[model.wv.key_to_index[str(token)]]
+    return emb, emb + context, seconds
 
 
 def main(argv=None):
@@ -86,22 +90,23 @@ def main(argv=None):
     seconds = {}
     for k, g in graphs.items():
         emb[k]["tutorial"], seconds[("tutorial", k)] = tutorial(g, args.seed)
-        emb[k]["sgns"], seconds[("sgns", k)] = sgns(walks[k], len(vocabulary), args.seed)
+        emb[k]["sgns"], emb[k]["sgns (w + c)"], seconds[("sgns", k)] = sgns(walks[k], len(vocabulary), args.seed)
         if gensim is not None:
             for epochs in (5, 1):
                 name = f"gensim ({epochs} epoch{'s' * (epochs > 1)})"
-                emb[k][name], seconds[(name, k)] = gensim_word2vec(walks[k], len(vocabulary), args.seed, epochs)
+                emb[k][name], emb[k][name + " (w + c)"], seconds[(name, k)] = gensim_word2vec(walks[k], len(vocabulary), args.seed, epochs)
         emb[k]["random"] = random_embeddings(emb[k]["sgns"], seed=args.seed)
 
     table = evaluation_table(emb["full"], emb["split"], split, vocabulary, movies, seed=args.seed)
-    times = pd.Series({name: seconds[(name, "full")] for name in emb["full"] if (name, "full") in seconds})
-    table["train s (full graph)"] = times.round(1)
-    table["train s (split graph)"] = pd.Series({name: seconds[(name, "split")] for name in times.index}).round(1)
+    for k, column in [("full", "train s (full graph)"), ("split", "train s (split graph)")]:
+        base = {name: name.replace(" (w + c)", "") for name in table.index}  # w + c comes from the same training run
+        table[column] = pd.Series({name: seconds.get((b, k), np.nan) for name, b in base.items()}).round(1)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print("\nEvaluation (genre: 5-fold one-vs-rest logistic regression; link: 10% of edges hidden, ROC-AUC)")
         print(table.to_string())
         print("\nNeighbours (query itself left out)")
-        print(neighbour_table({k: emb["full"][k] for k in emb["full"] if k != "random"}, vocabulary, movies, k=3).to_string())
+        shown = ["tutorial", "sgns", "sgns (w + c)"] + [k for k in emb["full"] if k.startswith("gensim (5") and "w + c" not in k]
+        print(neighbour_table({k: emb["full"][k] for k in shown}, vocabulary, movies, k=3).to_string())
 
 
 if __name__ == "__main__":
