@@ -302,7 +302,7 @@ from keras import layers, ops
 from .core import TUTORIAL, check_hyperparameter, check_number, progress_bar, progress_enabled
 
 # %% ../nbs/08_sgns.ipynb #66df8d71
-SGNS_SETTINGS = replace(TUTORIAL, num_walks=10, num_steps=80, window_size=10, num_negative=5, embedding_dim=128,
+SGNS_SETTINGS = replace(TUTORIAL, num_walks=10, num_steps=80, q=0.125, window_size=10, num_negative=5, embedding_dim=128,
                         epochs=2, batch_size=256, learning_rate=0.03)
 
 # %% ../nbs/08_sgns.ipynb #69bdedcd
