@@ -5,12 +5,9 @@
 # %% ../nbs/06_performance.ipynb #e7bc8acd
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Callable
 
 import matplotlib.pyplot as plt
@@ -60,7 +57,7 @@ def time_stages(ratings: pd.DataFrame, # Ratings from `load_movielens`
     rows, bar = [], progress_bar(total=5 if training else 4, desc="Stages", progress=progress)
     def add(stage, loop, fast, note=""):
         rows.append(dict(stage=stage, loop_s=loop, fast_s=fast, speedup=loop / fast, note=note)); bar.update()
-    t_loop, graph_loop = median_seconds(lambda: build_graph_loop(ratings, hp.min_rating, hp.min_weight, progress=False), loop_repeats)
+    t_loop, _ = median_seconds(lambda: build_graph_loop(ratings, hp.min_rating, hp.min_weight, progress=False), loop_repeats)
     t_edges, edges = median_seconds(lambda: graph_edges(ratings, hp.min_rating, hp.min_weight, progress=False), repeats)
     t_graph, graph = median_seconds(lambda: build_graph(ratings, hp.min_rating, hp.min_weight, progress=False), repeats)
     add("graph", t_loop, t_edges, f"{len(edges.u):,} edges as arrays (graph_edges)")
