@@ -27,6 +27,7 @@ min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
 bench_requirements = shlex.split(cfg.get('bench_requirements') or '')
+spark_requirements = shlex.split(cfg.get('spark_requirements') or '')
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
@@ -46,7 +47,7 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'bench': bench_requirements },
+    extras_require={ 'dev': dev_requirements, 'bench': bench_requirements, 'spark': spark_requirements },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),
