@@ -5,8 +5,11 @@
 # %% ../nbs/00a_core.ipynb #9d1c721e
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import sys
+import tempfile
 from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
@@ -14,7 +17,7 @@ from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['TUTORIAL', 'QUERY_MOVIES', 'Hyperparameters', 'check_number', 'check_hyperparameter', 'progress_enabled',
-           'progress_bar']
+           'progress_bar', 'silence_native_stderr']
 
 # %% ../nbs/00a_core.ipynb #71eadcb5
 @dataclass(frozen=True)
@@ -107,3 +110,19 @@ def progress_bar(iterable=None, # What to iterate over, if anything
                 ):
     "A `tqdm` text bar (it works in terminals, Jupyter and Colab alike) that is silent when `progress_enabled(progress)` is false."
     return tqdm(iterable, desc=desc, total=total, unit=unit, disable=not progress_enabled(progress), leave=False)
+
+# %% ../nbs/00a_core.ipynb #f07e1603
+@contextlib.contextmanager
+def silence_native_stderr():
+    "Hide what native code writes to standard error inside the block; replay it if the block raises."
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try: yield
+        except BaseException:
+            os.dup2(saved, 2); captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2); os.close(saved)
