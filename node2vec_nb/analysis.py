@@ -16,8 +16,8 @@ from .core import QUERY_MOVIES, check_number
 from .data import MovieCatalog, catalog
 
 # %% auto #0
-__all__ = ['MAP_GENRES', 'cosine_similarities', 'cosine_top_k', 'query_tokens', 'related_movies', 'print_related', 'pca',
-           'plot_embedding_map', 'export_projector']
+__all__ = ['MAP_GENRES', 'cosine_similarities', 'cosine_top_k', 'query_tokens', 'related_movies', 'print_related',
+           'export_projector', 'pca', 'plot_embedding_map']
 
 # %% ../nbs/05_analysis.ipynb #60c598c6
 def _as_matrix(embeddings) -> np.ndarray:
@@ -49,7 +49,7 @@ def cosine_similarities(query_tokens, # Token ids of the query movies
 
 def cosine_top_k(query_tokens, # Token ids of the query movies
                  embeddings,   # Embedding matrix, one row per token (row 0 = padding)
-                 k: int = 5,   # How many neighbours per query (the query itself included)
+                 k: int = 5,   # Neighbours per query, the query itself included
                  exclude_padding: bool = True, # Never return token 0, the padding token?
                 ) -> np.ndarray:
     "Token ids of the `k` rows most cosine-similar to each query, best first: shape `(len(query_tokens), k)`."
@@ -61,9 +61,9 @@ def cosine_top_k(query_tokens, # Token ids of the query movies
     return np.argsort(-sims, axis=1, kind="stable")[:, :k]                            # 3. top-k
 
 # %% ../nbs/05_analysis.ipynb #68849ee4
-def query_tokens(titles: str | Sequence[str], # Movie titles, as in MovieLens (e.g. `"Matrix, The (1999)"`)
-                 vocabulary: Sequence[str],    # Token → movie id (`make_vocabulary`), token 0 = padding
-                 movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog)
+def query_tokens(titles: str | Sequence[str], # Titles as in MovieLens, e.g. Matrix, The (1999)
+                 vocabulary: Sequence[str],    # Token → movie id (make_vocabulary); 0 = padding
+                 movies: pd.DataFrame | MovieCatalog, # Movies table or its catalog
                 ) -> list[int]:
     "The vocabulary token of each title; `KeyError` for a title not in MovieLens (with close matches) or not in the graph."
     titles = [titles] if isinstance(titles, str) else list(titles)
@@ -76,10 +76,10 @@ def query_tokens(titles: str | Sequence[str], # Movie titles, as in MovieLens (e
         tokens.append(token_of[movie_id])
     return tokens
 
-def related_movies(titles: str | Sequence[str], # Query titles, as in MovieLens (e.g. `"Matrix, The (1999)"`)
+def related_movies(titles: str | Sequence[str], # Titles as in MovieLens, e.g. Matrix, The (1999)
                    embeddings,                   # Embedding matrix, one row per vocabulary token
-                   vocabulary: Sequence[str],    # Token → movie id (`make_vocabulary`), token 0 = padding
-                   movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) for titles
+                   vocabulary: Sequence[str],    # Token → movie id (make_vocabulary); 0 = padding
+                   movies: pd.DataFrame | MovieCatalog, # Movies table or its catalog
                    k: int = 5,                   # Neighbours per query, the query itself included
                   ) -> dict[str, list[str]]:
     "The titles of the `k` movies whose vectors are most cosine-similar to each query's, best first."
@@ -93,13 +93,40 @@ def related_movies(titles: str | Sequence[str], # Query titles, as in MovieLens 
     cat = catalog(movies)
     return {title: [cat.title(vocabulary[t]) for t in row] for title, row in zip(titles, top)}
 
-def print_related(related: dict[str, list[str]], # Output of `related_movies`
+# %% ../nbs/05_analysis.ipynb #2a69582d
+def print_related(related: dict[str, list[str]], # Output of related_movies
                  ) -> None:
     "Print each query title, a rule of dashes under it, its neighbours as `- title` lines, then a blank line (as the Keras page does)."
     for title, neighbours in related.items():
         print(f"{title}\n{'-' * len(title)}")
         for n in neighbours: print(f"- {n}")
         print()
+
+# %% ../nbs/05_analysis.ipynb #06a27871
+def _tsv_field(value) -> str:
+    "A metadata field with tabs and newlines replaced by spaces, so it cannot break the TSV."
+    return " ".join(str(value).replace("\t", " ").splitlines())
+
+def export_projector(embeddings,                 # One row per token; row 0 (padding) is not exported
+                     vocabulary: Sequence[str],  # Token → movie id
+                     movies: pd.DataFrame | MovieCatalog, # Movies table or its catalog
+                     out_dir: str | Path,        # Directory to write into (created if needed)
+                    ) -> tuple[Path, Path]:
+    "Write `embeddings.tsv` and `metadata.tsv` (header `movieId title genres`) for the Embedding Projector; row i of each is movie token i+1."
+    emb = _as_matrix(embeddings)
+    if len(emb) != len(vocabulary):
+        raise ValueError(f"embeddings has {len(emb)} rows but the vocabulary has {len(vocabulary)} tokens: pass the full matrix from get_embeddings(model), padding row included.")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is a file, not a directory: choose another output directory.")
+    cat = catalog(movies)
+    rows = [(m, cat.title(m), cat.genres_of.get(m, "")) for m in vocabulary[1:]]  # KeyError for an id not in `movies`
+    out_dir.mkdir(parents=True, exist_ok=True)
+    emb_path, meta_path = out_dir / "embeddings.tsv", out_dir / "metadata.tsv"
+    np.savetxt(emb_path, emb[1:], fmt="%.9g", delimiter="\t")
+    lines = ["movieId\ttitle\tgenres"] + ["\t".join(_tsv_field(f) for f in row) for row in rows]
+    meta_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return emb_path, meta_path
 
 # %% ../nbs/05_analysis.ipynb #d4ae727d
 def pca(x: np.ndarray, # Data, one row per point
@@ -126,12 +153,12 @@ def _map_genre(genres: str, # Pipe-separated MovieLens genres
     have = set(str(genres).split("|"))
     return next((g for g in keep if g in have), None)
 
-def plot_embedding_map(embeddings,                 # Embedding matrix, one row per token (row 0 = padding, not drawn)
+def plot_embedding_map(embeddings,                 # One row per token; row 0 (padding) is not drawn
                        vocabulary: Sequence[str],  # Token → movie id
-                       movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) for genres and titles
-                       ax: plt.Axes | None = None, # Axes to draw on; a new figure if `None`
-                       genres: Sequence[str] = MAP_GENRES, # Genres to colour, in priority order; others are grey
-                       annotate: Sequence[str] = QUERY_MOVIES, # Titles to label on the map (those in the graph)
+                       movies: pd.DataFrame | MovieCatalog, # Movies table or its catalog
+                       ax: plt.Axes | None = None, # Axes to draw on; None: a new figure
+                       genres: Sequence[str] = MAP_GENRES, # Genres to colour, by priority
+                       annotate: Sequence[str] = QUERY_MOVIES, # Titles to label
                       ) -> plt.Axes:
     "Scatter the movies on the first two principal axes of their embeddings, coloured by genre, with each genre's centre as a cross."
     emb = _as_matrix(embeddings)
@@ -164,29 +191,3 @@ def plot_embedding_map(embeddings,                 # Embedding matrix, one row p
     ax.set_title(f"{len(ids):,} movie embeddings (PCA); crosses mark each genre's centre")
     ax.legend(fontsize=7, markerscale=2, loc="lower right")
     return ax
-
-# %% ../nbs/05_analysis.ipynb #06a27871
-def _tsv_field(value) -> str:
-    "A metadata field with tabs and newlines replaced by spaces, so it cannot break the TSV."
-    return " ".join(str(value).replace("\t", " ").splitlines())
-
-def export_projector(embeddings,                 # Embedding matrix, one row per token (row 0 = padding, not exported)
-                     vocabulary: Sequence[str],  # Token → movie id
-                     movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) for titles and genres
-                     out_dir: str | Path,        # Directory to write into (created if needed)
-                    ) -> tuple[Path, Path]:
-    "Write `embeddings.tsv` and `metadata.tsv` (header `movieId title genres`) for the Embedding Projector; row i of each is movie token i+1."
-    emb = _as_matrix(embeddings)
-    if len(emb) != len(vocabulary):
-        raise ValueError(f"embeddings has {len(emb)} rows but the vocabulary has {len(vocabulary)} tokens: pass the full matrix from get_embeddings(model), padding row included.")
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"{out_dir} is a file, not a directory: choose another output directory.")
-    cat = catalog(movies)
-    rows = [(m, cat.title(m), cat.genres_of.get(m, "")) for m in vocabulary[1:]]  # KeyError for an id not in `movies`
-    out_dir.mkdir(parents=True, exist_ok=True)
-    emb_path, meta_path = out_dir / "embeddings.tsv", out_dir / "metadata.tsv"
-    np.savetxt(emb_path, emb[1:], fmt="%.9g", delimiter="\t")
-    lines = ["movieId\ttitle\tgenres"] + ["\t".join(_tsv_field(f) for f in row) for row in rows]
-    meta_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return emb_path, meta_path
