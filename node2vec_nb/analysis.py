@@ -157,10 +157,12 @@ def plot_embedding_map(embeddings,                 # One row per token; row 0 (p
                        vocabulary: Sequence[str],  # Token → movie id
                        movies: pd.DataFrame | MovieCatalog, # Movies table or its catalog
                        ax: plt.Axes | None = None, # Axes to draw on; None: a new figure
-                       genres: Sequence[str] = MAP_GENRES, # Genres to colour, by priority
-                       annotate: Sequence[str] = QUERY_MOVIES, # Titles to label
+                       genres: Sequence[str] | None = None, # Genres to colour, by priority; None: MAP_GENRES
+                       annotate: Sequence[str] | None = None, # Titles to label; None: QUERY_MOVIES
                       ) -> plt.Axes:
     "Scatter the movies on the first two principal axes of their embeddings, coloured by genre, with each genre's centre as a cross."
+    genres = MAP_GENRES if genres is None else genres
+    annotate = QUERY_MOVIES if annotate is None else annotate
     emb = _as_matrix(embeddings)
     if len(emb) != len(vocabulary):
         raise ValueError(f"embeddings has {len(emb)} rows but the vocabulary has {len(vocabulary)} tokens: pass the matching pair.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
+from numpy.typing import NDArray
 import pandas as pd
 import scipy.sparse as sp
 
@@ -165,10 +166,10 @@ def _log_table(n: int) -> np.ndarray:
 @dataclass(eq=False)
 class GraphEdges:
     "The movie graph as flat arrays: edge `k` joins `nodes[u[k]]` and `nodes[v[k]]` with weight `weight[k]`."
-    nodes: np.ndarray  # Movie ids of the nodes, sorted as strings
-    u: np.ndarray      # int32 position in nodes of each edge's first movie
-    v: np.ndarray      # int32 position of the second movie (u < v)
-    weight: np.ndarray # float64 PMI weight of each edge
+    nodes: NDArray  # Movie ids of the nodes, sorted as strings
+    u: NDArray      # int32 position in nodes of each edge's first movie
+    v: NDArray      # int32 position of the second movie (u < v)
+    weight: NDArray # float64 PMI weight of each edge
     n_users: int = 0   # Users with at least one rating >= min_rating
     n_pairs: int = 0   # Pairs of movies loved by at least one common user
 
