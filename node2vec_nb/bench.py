@@ -5,9 +5,12 @@
 # %% ../nbs/06_performance.ipynb #e7bc8acd
 from __future__ import annotations
 
+import json
+import math
 import statistics
 import time
 import tracemalloc
+from pathlib import Path
 from typing import Callable
 
 import matplotlib.pyplot as plt
@@ -16,82 +19,102 @@ import pandas as pd
 
 from .core import TUTORIAL, Hyperparameters, progress_bar
 from .graph import build_graph, build_graph_loop, graph_edges
-from .walk import make_vocabulary, random_walk, random_walks, to_csr
-from .skipgram import Examples, generate_examples, generate_examples_loop
-from .model import MovieLensDataset, compile_model, create_model, set_seed, train_model
+from .walk import CSRGraph, make_vocabulary, random_walk, random_walks, to_csr
+from .skipgram import generate_examples, generate_examples_loop
+from .model import fit_tutorial, train_model
 
 # %% auto #0
-__all__ = ['median_seconds', 'fit_tutorial', 'time_stages', 'plot_stage_times', 'walk_throughput', 'peak_memory']
+__all__ = ['GROWTH_STAGES', 'time_runs', 'median_seconds', 'time_stages', 'format_stages', 'plot_stage_times', 'walk_throughput',
+           'peak_memory', 'load_scale_results', 'plot_growth']
 
 # %% ../nbs/06_performance.ipynb #e09fc764
-def median_seconds(fn: Callable, # Called with no arguments
-                   repeats: int = 3, # How many times to call it
-                  ) -> tuple[float, object]:
-    "The median wall-clock seconds of `repeats` calls of `fn()`, and the last call's result."
+def time_runs(fn: Callable, # Called with no arguments
+              repeats: int = 3, # How many times to call it
+             ) -> tuple[list[float], object]:
+    "Wall-clock seconds of each of `repeats` calls of `fn()`, and the last call's result."
     if repeats < 1: raise ValueError(f"repeats must be >= 1, got {repeats!r}.")
     times, result = [], None
     for _ in range(repeats):
         start = time.perf_counter(); result = fn(); times.append(time.perf_counter() - start)
+    return times, result
+
+def median_seconds(fn: Callable, # Called with no arguments
+                   repeats: int = 3, # How many times to call it
+                  ) -> tuple[float, object]:
+    "The median wall-clock seconds of `repeats` calls of `fn()`, and the last call's result."
+    times, result = time_runs(fn, repeats)
     return statistics.median(times), result
 
-# %% ../nbs/06_performance.ipynb #f4d97334
-def fit_tutorial(examples: Examples, # Examples in the order the model should see them
-                 vocabulary_size: int, # `len(vocabulary)`
-                 hp: Hyperparameters = TUTORIAL, # Model and training settings
-                ) -> list[float]:
-    "Train the tutorial's model exactly as the Keras page does (its `PyDataset`, no shuffling); return each epoch's loss."
-    set_seed(hp.seed)
-    model = compile_model(create_model(vocabulary_size, hp.embedding_dim), hp.learning_rate)
-    data = MovieLensDataset(*examples, batch_size=hp.batch_size)
-    return [float(x) for x in model.fit(data, epochs=hp.epochs, verbose=0).history["loss"]]
-
 # %% ../nbs/06_performance.ipynb #e0a28ee2
+def _timing_row(stage: str, loop: list[float], fast: list[float], note: str = "") -> dict:
+    "Median, min and max seconds of both versions, the ratio of the medians, and its range over the runs."
+    lm, fm = statistics.median(loop), statistics.median(fast)
+    return dict(stage=stage, loop_s=lm, loop_min=min(loop), loop_max=max(loop), fast_s=fm, fast_min=min(fast),
+                fast_max=max(fast), speedup=lm / fm, speedup_min=min(loop) / max(fast), speedup_max=max(loop) / min(fast),
+                runs=f"{len(loop)} / {len(fast)}", note=note)
+
 def time_stages(ratings: pd.DataFrame, # Ratings from `load_movielens`
                 hp: Hyperparameters = TUTORIAL, # Settings of every stage
-                repeats: int = 3, # Runs of each fast version (the median counts)
-                loop_repeats: int = 1, # Runs of each loop version
+                repeats: int = 3, # Runs of each fast version
+                loop_repeats: int = 3, # Runs of each loop version
                 training: bool = True, # Also time the two ways of training?
                 progress: bool | None = None, # Show a progress bar over the stages?
                ) -> pd.DataFrame:
-    "Seconds of the loop and fast version of each stage, and their ratio, measured in one process."
+    "Seconds (median, min, max) of the loop and fast version of each stage, and their ratio, measured in one process."
     rows, bar = [], progress_bar(total=5 if training else 4, desc="Stages", progress=progress)
-    def add(stage, loop, fast, note=""):
-        rows.append(dict(stage=stage, loop_s=loop, fast_s=fast, speedup=loop / fast, note=note)); bar.update()
-    t_loop, _ = median_seconds(lambda: build_graph_loop(ratings, hp.min_rating, hp.min_weight, progress=False), loop_repeats)
-    t_edges, edges = median_seconds(lambda: graph_edges(ratings, hp.min_rating, hp.min_weight, progress=False), repeats)
-    t_graph, graph = median_seconds(lambda: build_graph(ratings, hp.min_rating, hp.min_weight, progress=False), repeats)
+    def add(*row): rows.append(_timing_row(*row)); bar.update()
+    t_loop, _ = time_runs(lambda: build_graph_loop(ratings, hp.min_rating, hp.min_weight, progress=False), loop_repeats)
+    t_edges, edges = time_runs(lambda: graph_edges(ratings, hp.min_rating, hp.min_weight, progress=False), repeats)
+    t_graph, graph = time_runs(lambda: build_graph(ratings, hp.min_rating, hp.min_weight, progress=False), repeats)
     add("graph", t_loop, t_edges, f"{len(edges.u):,} edges as arrays (graph_edges)")
     add("graph + networkx", t_loop, t_graph, "build_graph: arrays, then a networkx.Graph")
     vocabulary, _ = make_vocabulary(graph)
     walk_args = (hp.num_walks, hp.num_steps, hp.p, hp.q)
-    t_loop, _ = median_seconds(lambda: random_walk(graph, *walk_args, seed=hp.seed, progress=False), loop_repeats)
-    t_fast, walks = median_seconds(lambda: random_walks(graph, *walk_args, seed=hp.seed, progress=False), repeats)
+    t_loop, _ = time_runs(lambda: random_walk(graph, *walk_args, seed=hp.seed, progress=False), loop_repeats)
+    t_fast, walks = time_runs(lambda: random_walks(graph, *walk_args, seed=hp.seed, progress=False), repeats)
     add("walks", t_loop, t_fast, f"{len(walks):,} walks of {hp.num_steps}")
     ex_args = (hp.window_size, hp.num_negative, len(vocabulary))
-    t_loop, ex_loop = median_seconds(lambda: generate_examples_loop(walks, *ex_args, seed=hp.seed, progress=False), loop_repeats)
-    t_fast, examples = median_seconds(lambda: generate_examples(walks, *ex_args, seed=hp.seed, progress=False), repeats)
+    t_loop, ex_loop = time_runs(lambda: generate_examples_loop(walks, *ex_args, seed=hp.seed, progress=False), loop_repeats)
+    t_fast, examples = time_runs(lambda: generate_examples(walks, *ex_args, seed=hp.seed, progress=False), repeats)
     add("examples", t_loop, t_fast, f"{len(examples.targets):,} examples")
     if training:  # the fast one first: after a PyDataset fit, later training in the process runs slower (see 04_model)
-        t_fast, (_, loss_fast) = median_seconds(lambda: train_model(examples, len(vocabulary), hp.embedding_dim, hp.epochs,
-                                                                    hp.batch_size, hp.learning_rate, hp.seed, progress=False), repeats)
-        t_loop, loss_loop = median_seconds(lambda: fit_tutorial(ex_loop, len(vocabulary), hp), loop_repeats)
+        t_fast, (_, loss_fast) = time_runs(lambda: train_model(examples, len(vocabulary), hp.embedding_dim, hp.epochs,
+                                                               hp.batch_size, hp.learning_rate, hp.seed, progress=False), repeats)
+        t_loop, loss_loop = time_runs(lambda: fit_tutorial(ex_loop, len(vocabulary), hp), loop_repeats)
         add("training", t_loop, t_fast, f"final loss {loss_loop[-1]:.4f} (tutorial) vs {loss_fast[-1]:.4f}")
     bar.close()
     return pd.DataFrame(rows).set_index("stage")
+
+def _two_digits(x: float) -> str:
+    "`x` rounded to two significant digits, as text: 564.2 -> '560', 5.64 -> '5.6'."
+    if not math.isfinite(x) or x <= 0: return f"{x:g}"
+    digits = 1 - math.floor(math.log10(x))
+    return f"{round(x, digits):,.{max(digits, 0)}f}"
+
+def format_stages(table: pd.DataFrame, # From `time_stages`
+                 ) -> pd.DataFrame:
+    "The table as text: median seconds with their min–max, and the speed-up to two significant digits with its range."
+    spread = lambda m, lo, hi, unit: f"{_two_digits(m)}{unit} ({_two_digits(lo)}–{_two_digits(hi)})"
+    return pd.DataFrame({"loop s": [spread(*r, "") for r in zip(table.loop_s, table.loop_min, table.loop_max)],
+                         "fast s": [spread(*r, "") for r in zip(table.fast_s, table.fast_min, table.fast_max)],
+                         "speed-up": [spread(*r, "×") for r in zip(table.speedup, table.speedup_min, table.speedup_max)],
+                         "runs": table.runs, "note": table.note}, index=table.index)
 
 # %% ../nbs/06_performance.ipynb #f51c4ea6
 def plot_stage_times(table: pd.DataFrame, # From `time_stages`
                      ax: plt.Axes | None = None, # Where to draw; `None` for a new figure
                     ) -> plt.Axes:
-    "Horizontal bars of loop vs fast seconds per stage, on a log scale, labelled with the speed-up."
+    "Horizontal bars of loop vs fast median seconds per stage (log scale), min–max as whiskers, labelled with the speed-up."
     if ax is None: _, ax = plt.subplots(figsize=(7, 0.55 * len(table) + 1.2))
     y = np.arange(len(table))
-    ax.barh(y + 0.2, table.loop_s, height=0.4, color="tab:gray", label="tutorial's loop")
-    ax.barh(y - 0.2, table.fast_s, height=0.4, color="tab:orange", label="node2vec_nb")
-    for i, (fast, ratio) in enumerate(zip(table.fast_s, table.speedup)):
-        ax.text(fast * 1.15, i - 0.2, f"{ratio:,.0f}× faster", va="center", fontsize=9)
+    for offset, kind, color, label in [(0.2, "loop", "tab:gray", "tutorial's loop"), (-0.2, "fast", "tab:orange", "node2vec_nb")]:
+        median = table[f"{kind}_s"]
+        whiskers = [median - table[f"{kind}_min"], table[f"{kind}_max"] - median]
+        ax.barh(y + offset, median, height=0.4, color=color, label=label, xerr=whiskers, capsize=2, ecolor="black")
+    for i, (fast, ratio) in enumerate(zip(table.fast_max, table.speedup)):
+        ax.text(fast * 1.2, i - 0.2, f"{_two_digits(ratio)}× faster", va="center", fontsize=9)
     ax.set_yticks(y, table.index); ax.invert_yaxis(); ax.set_xscale("log")
-    ax.set_xlabel("seconds (log scale)"); ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlabel("seconds (log scale; whiskers: min–max of the runs)"); ax.legend(loc="lower right", fontsize=8)
     ax.set_title("Tutorial settings on ml-latest-small: loop vs vectorised, per stage")
     return ax
 
@@ -101,12 +124,17 @@ def walk_throughput(graph, # A graph `random_walks` accepts (a `CSRGraph` keeps 
                     num_steps: int = 80, # Nodes per walk (the paper's setting)
                     p: float = TUTORIAL.p, # Return parameter
                     q: float = TUTORIAL.q, # In-out parameter
-                    repeats: int = 3, # Runs (the median counts)
+                    repeats: int = 3, # Runs (median, min and max reported)
                    ) -> dict:
-    "Median seconds, transitions and transitions per second of `random_walks` on `graph`."
-    secs, walks = median_seconds(lambda: random_walks(graph, num_walks, num_steps, p, q, progress=False), repeats)
+    "Seconds (median, min, max) and transitions per second of `random_walks`; the tables are built, and timed, first."
+    start = time.perf_counter()
+    if isinstance(graph, CSRGraph): graph.alias, graph.edge_bits   # built once per graph, then cached
+    preprocess = time.perf_counter() - start
+    times, walks = time_runs(lambda: random_walks(graph, num_walks, num_steps, p, q, progress=False), repeats)
     transitions = int(np.count_nonzero(walks[:, 1:]))
-    return dict(seconds=secs, walks=len(walks), transitions=transitions, transitions_per_s=transitions / secs)
+    secs = statistics.median(times)
+    return dict(seconds=secs, min_s=min(times), max_s=max(times), walks=len(walks), transitions=transitions,
+                transitions_per_s=transitions / secs, preprocess_s=preprocess)
 
 # %% ../nbs/06_performance.ipynb #921f7954
 def peak_memory(fn: Callable, # Called with no arguments
@@ -118,3 +146,34 @@ def peak_memory(fn: Callable, # Called with no arguments
         peak = tracemalloc.get_traced_memory()[1]
     finally: tracemalloc.stop()
     return result, secs, peak
+
+# %% ../nbs/06_performance.ipynb #44c96f19
+GROWTH_STAGES = {"graph": "graph_s", "CSR": "csr_s", "alias tables + bit matrix": "tables_s",
+                 "walks 10 × 80, q = 0.125": "walks_s", "examples (tutorial)": "examples_s"}
+
+def load_scale_results(path: str | Path = "../bench/scale.json", # Written by bench/scale.py
+                      ) -> pd.DataFrame:
+    "One row per scale of a `bench/scale.py` results file: seconds and peak GiB of each stage."
+    rows = json.loads(Path(path).read_text())["scales"]
+    table = pd.DataFrame([{k: v for k, v in r.items() if k != "compare"} for r in rows]).set_index("scale")
+    table["tables_s"] = table.alias_s + table.bits_s
+    skipped = table.examples == 0   # the examples stage was skipped (over the memory budget): no measurement
+    table.loc[skipped, ["examples", "examples_s", "examples_peak_gib"]] = np.nan
+    return table
+
+def plot_growth(table: pd.DataFrame, # From `load_scale_results`
+               ) -> np.ndarray:
+    "Log-log plots of each stage's seconds and peak memory against the number of ratings."
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    x = table.ratings
+    for label, column in GROWTH_STAGES.items():
+        axes[0].loglog(x, table[column], "o-", label=label)
+    for stage in ("graph", "csr", "walks", "examples"):
+        axes[1].loglog(x, table[f"{stage}_peak_gib"], "o-", label=f"{stage} stage")
+    axes[1].loglog(x, table.edges * 40 / 2**30, "k:", label="graph + CSR arrays (40 B/edge)")
+    for ax, what in zip(axes, ["seconds", "peak RSS of the stage's process, GiB"]):
+        ax.set_xlabel("ratings (log scale)"); ax.set_ylabel(what); ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=7)
+    axes[0].set_title("Time per stage"); axes[1].set_title("Peak memory per stage")
+    fig.tight_layout()
+    return axes

@@ -12,12 +12,13 @@ from operator import itemgetter
 
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
 
 from .core import TUTORIAL, check_hyperparameter, progress_bar
 from .graph import GraphEdges
 
 # %% auto #0
-__all__ = ['BIT_MATRIX_MAX_NODES', 'make_vocabulary', 'next_step', 'random_walk', 'transition_probabilities', 'CSRGraph',
+__all__ = ['BIT_MATRIX_MIN_BYTES', 'make_vocabulary', 'next_step', 'random_walk', 'transition_probabilities', 'CSRGraph',
            'to_csr', 'alias_tables', 'random_walks']
 
 # %% ../nbs/02_walk.ipynb #7d8bd439
@@ -128,7 +129,23 @@ def transition_probabilities(graph: nx.Graph, # An undirected graph with positiv
     return {x: s / total for x, s in scores.items()}
 
 # %% ../nbs/02_walk.ipynb #4b9d48cb
-BIT_MATRIX_MAX_NODES = 16_384   # up to this many nodes, "is (a, b) an edge?" reads a bit matrix (at most 32 MiB)
+BIT_MATRIX_MIN_BYTES = 32 << 20   # a bit matrix up to this size (16,384 nodes) is always built
+
+def _row_bytes(n_nodes: int) -> int:
+    "Bytes per row of the bit matrix: each row is padded to whole bytes, so blocks of rows can be filled apart."
+    return (n_nodes + 7) // 8
+
+def _uses_bit_matrix(n_nodes: int, entries: int) -> bool:
+    "Whether the neighbour test reads a bit matrix: when it is small, or no larger than the CSR's indices (4 bytes per entry)."
+    return n_nodes * _row_bytes(n_nodes) <= max(BIT_MATRIX_MIN_BYTES, 4 * entries)
+
+def _row_blocks(indptr: np.ndarray, entries: int = 1 << 22):
+    "Yield row ranges `(a, b)` holding about `entries` CSR entries each (at least one row), to bound temporary memory."
+    n, a = len(indptr) - 1, 0
+    while a < n:
+        b = min(n, max(a + 1, int(np.searchsorted(indptr, indptr[a] + entries, side="right")) - 1))
+        yield a, b
+        a = b
 
 @dataclass(frozen=True, eq=False)
 class CSRGraph:
@@ -155,20 +172,17 @@ class CSRGraph:
         return out
 
     @cached_property
-    def edge_keys(self) -> np.ndarray:
-        "`row * n_nodes + column` of every entry: sorted, so one `searchsorted` finds any edge."
-        rows = np.repeat(np.arange(self.n_nodes, dtype=np.int64), self.degree)
-        return rows * self.n_nodes + self.indices
-
-    @cached_property
     def edge_bits(self) -> np.ndarray | None:
-        "The adjacency matrix as packed bits (bit `row * n_nodes + column`), or `None` above `BIT_MATRIX_MAX_NODES` nodes."
-        if self.n_nodes > BIT_MATRIX_MAX_NODES: return None
-        keys = self.edge_keys
-        bits = np.zeros((self.n_nodes ** 2 + 7) // 8, np.uint8)
-        byte = keys >> 3
-        first = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]]) if len(keys) else np.zeros(0, np.int64)
-        bits[byte[first]] = np.bitwise_or.reduceat(np.left_shift(1, keys & 7).astype(np.uint8), first) if len(keys) else 0
+        "The adjacency matrix as packed bits, row by row (each row padded to whole bytes), or `None` when it would be too large."
+        if not _uses_bit_matrix(self.n_nodes, len(self.indices)): return None
+        row_bytes = _row_bytes(self.n_nodes)
+        bits = np.zeros(self.n_nodes * row_bytes, np.uint8)
+        for a, b in _row_blocks(self.indptr):   # a block of rows at a time: no array of all keys
+            cols = self.indices[self.indptr[a]:self.indptr[b]]
+            if not len(cols): continue
+            byte = np.repeat(np.arange(a, b, dtype=np.int64) * row_bytes, self.degree[a:b]) + (cols >> 3)
+            first = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]])   # sorted rows: a byte's bits are adjacent
+            bits[byte[first]] = np.bitwise_or.reduceat(np.left_shift(1, cols & 7).astype(np.uint8), first)
         return bits
 
     @cached_property
@@ -183,38 +197,53 @@ class CSRGraph:
                    weight: np.ndarray, # Positive weight of each edge
                   ) -> CSRGraph:
         "A `CSRGraph` from undirected edges given as integer arrays (each edge listed once)."
-        u, v = np.asarray(u, np.int64), np.asarray(v, np.int64)
-        weight = np.asarray(weight, np.float64)
+        u, v, weight = np.asarray(u), np.asarray(v), np.asarray(weight, np.float64)
         if not (len(u) == len(v) == len(weight)):
             raise ValueError(f"u, v and weight must have the same length, got {len(u)}, {len(v)} and {len(weight)}.")
         if len(u) and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= len(nodes)):
             raise ValueError(f"Edge ends must be positions in nodes (0 … {len(nodes) - 1}).")
-        both = u != v   # a self-loop is one entry, any other edge two
         nodes = nodes.tolist() if isinstance(nodes, np.ndarray) else list(nodes)
-        return _csr_from_entries(nodes, np.concatenate([u, v[both]]), np.concatenate([v, u[both]]),
-                                 np.concatenate([weight, weight[both]]))
+        return _csr_from_edges(nodes, u.astype(np.int32, copy=False), v.astype(np.int32, copy=False), weight)
 
     def __repr__(self):
         loops = int(np.sum(self.indices == np.repeat(np.arange(self.n_nodes), self.degree)))
         return f"CSRGraph({self.n_nodes} nodes, {(len(self.indices) + loops) // 2} edges)"
 
 # %% ../nbs/02_walk.ipynb #de790d2a
-def _csr_from_entries(nodes: list, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> CSRGraph:
-    "A `CSRGraph` from (row, column, weight) entries, sorted and checked."
+def _csr_from_edges(nodes: list, u: np.ndarray, v: np.ndarray, weight: np.ndarray) -> CSRGraph:
+    "A `CSRGraph` from undirected edges (int32 positions, each edge once), checked; edges sorted by (u, v) skip the sort."
     n = len(nodes)
-    bad = ~(np.isfinite(weights) & (weights > 0))
+    bad = ~(np.isfinite(weight) & (weight > 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"Edge ({nodes[rows[i]]!r}, {nodes[cols[i]]!r}) has weight {weights[i]}; node2vec needs finite weights > 0: drop the edge or give it a positive weight.")
-    keys = rows.astype(np.int64) * n + cols
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    if len(keys) > 1 and (dup := np.flatnonzero(keys[1:] == keys[:-1])).size:
-        i = order[dup[0]]
-        raise ValueError(f"Edge ({nodes[rows[i]]!r}, {nodes[cols[i]]!r}) is listed twice: list each undirected edge once.")
+        raise ValueError(f"Edge ({nodes[u[i]]!r}, {nodes[v[i]]!r}) has weight {weight[i]}; node2vec needs finite weights > 0: drop the edge or give it a positive weight.")
+    del bad
+    if (u > v).any(): u, v = np.minimum(u, v), np.maximum(u, v)   # every edge as (low end, high end)
+    if not ((u[1:] > u[:-1]) | ((u[1:] == u[:-1]) & (v[1:] > v[:-1]))).all():   # not strictly sorted by (u, v)
+        order = np.lexsort((v, u))
+        u, v, weight = u[order], v[order], weight[order]
+        if (dup := np.flatnonzero((u[1:] == u[:-1]) & (v[1:] == v[:-1]))).size:
+            i = dup[0]
+            raise ValueError(f"Edge ({nodes[u[i]]!r}, {nodes[v[i]]!r}) is listed twice: list each undirected edge once.")
+    # Row r holds its edges to lower nodes (the edges (x, r), x < r) and then those to r and higher (the edges (r, y)):
+    # the second part is the sorted edge list itself; the first is its transpose, which scipy builds in one O(edges) pass.
+    upper_count = np.bincount(u, minlength=n)
+    loop = u == v   # a self-loop is one entry, any other edge two
+    su, sv, sw = (u, v, weight) if not loop.any() else (u[~loop], v[~loop], weight[~loop])
+    del loop
+    upper_ptr = np.zeros(n + 1, np.int32 if len(su) < 2**31 else np.int64)
+    np.cumsum(np.bincount(su, minlength=n), out=upper_ptr[1:])
+    lower = sp.csr_array((sw, sv, upper_ptr), shape=(n, n)).tocsc()   # column r: the rows x < r, ascending
+    del su, sv, sw
     indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return CSRGraph(indptr, cols[order].astype(np.int32), weights[order].astype(np.float64), list(nodes))
+    np.cumsum(np.diff(lower.indptr) + upper_count, out=indptr[1:])
+    is_lower = np.repeat(np.tile([True, False], n), np.column_stack([np.diff(lower.indptr), upper_count]).ravel())
+    indices, weights = np.empty(indptr[-1], np.int32), np.empty(indptr[-1], np.float64)
+    indices[is_lower], weights[is_lower] = lower.indices, lower.data
+    del lower
+    np.logical_not(is_lower, out=is_lower)
+    indices[is_lower], weights[is_lower] = v, weight
+    return CSRGraph(indptr, indices, weights, nodes)
 
 # %% ../nbs/02_walk.ipynb #7db4298b
 def to_csr(graph: nx.Graph | GraphEdges | CSRGraph, # An undirected graph with positive `"weight"`s (missing weights count as 1)
@@ -237,21 +266,21 @@ def to_csr(graph: nx.Graph | GraphEdges | CSRGraph, # An undirected graph with p
     except (TypeError, ValueError) as e:
         raise ValueError(f"Edge weights must be numbers: {e}") from None
     rows = np.repeat(np.arange(len(nodes)), degree)
-    return _csr_from_entries(nodes, rows, cols, weights)
+    once = rows <= cols   # networkx lists each edge from both ends: keep it from its lower end
+    return CSRGraph.from_edges(nodes, rows[once], cols[once], weights[once])
 
 # %% ../nbs/02_walk.ipynb #acef6a62
-def alias_tables(indptr: np.ndarray, # CSR row pointers: row r is entries indptr[r]:indptr[r+1]
-                 weights: np.ndarray, # Positive weight of every entry
-                ) -> tuple[np.ndarray, np.ndarray]:
-    "Walker's alias tables `(prob, alias)` for every CSR row at once: drawing from row r is O(1)."
+def _alias_rows(indptr: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "Alias tables of a block of CSR rows; alias entries count from the block's first entry."
     degree = np.diff(indptr); n = len(degree); m = len(weights)
     row = np.repeat(np.arange(n), degree)
     strength = np.zeros(n)
     if m: strength[degree > 0] = np.add.reduceat(weights, indptr[:-1][degree > 0])
     s = weights * (degree / np.where(degree > 0, strength, 1.0))[row]   # scaled: mean 1 in every row
-    prob, alias = np.ones(m), np.arange(m)
+    prob, alias = np.empty(m), np.empty(m, np.int64)                 # every entry is light or heavy: all get set
     heavy, light = np.flatnonzero(s >= 1), np.flatnonzero(s < 1)
     hrow, lrow = row[heavy], row[light]
+    del row
     hstart, lstart = np.searchsorted(hrow, np.arange(n + 1)), np.searchsorted(lrow, np.arange(n + 1))
     surplus = np.concatenate([[0.0], np.cumsum(s[heavy] - 1)])       # cumulative, over all rows
     deficit = np.concatenate([[0.0], np.cumsum(1 - s[light])])
@@ -262,12 +291,26 @@ def alias_tables(indptr: np.ndarray, # CSR row pointers: row r is entries indptr
     lender = np.clip(np.searchsorted(surplus[1:], start, side="right"), hstart[lrow], hstart[lrow + 1] - 1)
     prob[light] = np.where(has_heavy, s[light], 1.0)
     alias[light] = np.where(has_heavy, heavy[np.clip(lender, 0, max(len(heavy) - 1, 0))] if len(heavy) else light, light)
+    del lender, has_heavy
     # A heavy neighbour keeps 1 + (its cumulative surplus) - (the deficits lent so far) and borrows the rest from the next.
     lent = np.clip(np.searchsorted(start, surplus[1:], side="left"), lstart[hrow], lstart[hrow + 1])
     keep = 1 + (surplus[1:] - offset[hrow]) - (deficit[lent] - deficit[lstart[hrow]])
     last = np.arange(len(heavy)) == hstart[hrow + 1] - 1
     prob[heavy] = np.where(last, 1.0, np.clip(keep, 0.0, 1.0))
     alias[heavy] = np.where(last, heavy, heavy[np.minimum(np.arange(1, len(heavy) + 1), max(len(heavy) - 1, 0))])
+    return prob, alias
+
+def alias_tables(indptr: np.ndarray, # CSR row pointers: row r is entries indptr[r]:indptr[r+1]
+                 weights: np.ndarray, # Positive weight of every entry
+                ) -> tuple[np.ndarray, np.ndarray]:
+    "Walker's alias tables `(prob, alias)` for every CSR row at once: drawing from row r is O(1)."
+    indptr = np.asarray(indptr, np.int64)
+    prob, alias = np.empty(len(weights)), np.empty(len(weights), np.int32 if len(weights) < 2**31 else np.int64)
+    for a, b in _row_blocks(indptr):   # rows a block at a time: the temporary arrays stay a few hundred MB
+        lo, hi = indptr[a], indptr[b]
+        if hi == lo: continue
+        block_prob, block_alias = _alias_rows(indptr[a:b + 1] - lo, weights[lo:hi])
+        prob[lo:hi], alias[lo:hi] = block_prob, block_alias + lo
     return prob, alias
 
 # %% ../nbs/02_walk.ipynb #64e081d0
@@ -281,17 +324,25 @@ def _draw_neighbors(csr: CSRGraph, rows: np.ndarray, u: np.ndarray) -> np.ndarra
     return np.where(x - bucket < prob[entry], entry, alias[entry])
 
 def _has_edge_search(csr: CSRGraph, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    "Whether each `(a[i], b[i])` is an edge: one binary search in the sorted `row * n + column` keys."
-    keys = csr.edge_keys
-    key = a.astype(np.int64) * csr.n_nodes + b
-    return keys[np.minimum(np.searchsorted(keys, key), len(keys) - 1)] == key
+    "Whether each `(a[i], b[i])` is an edge: a binary search in row `a[i]`'s sorted neighbours, all pairs at once."
+    lo, end = csr.indptr[a], csr.indptr[np.asarray(a) + 1]
+    hi, todo = end.copy(), np.flatnonzero(lo < end)
+    while len(todo):   # about log2(largest degree) rounds, each on the pairs still searching
+        low, high = lo[todo], hi[todo]
+        mid = (low + high) >> 1
+        right = csr.indices[mid] < b[todo]
+        lo[todo], hi[todo] = np.where(right, mid + 1, low), np.where(right, high, mid)
+        todo = todo[lo[todo] < hi[todo]]
+    found = lo < end
+    found[found] = csr.indices[lo[found]] == b[found]
+    return found
 
 def _has_edge(csr: CSRGraph, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    "Whether each `(a[i], b[i])` is an edge: one read in the bit matrix, or a binary search on large graphs."
+    "Whether each `(a[i], b[i])` is an edge: one read in the bit matrix, or a search in `a`'s row when there is none."
     bits = csr.edge_bits
     if bits is None: return _has_edge_search(csr, a, b)
-    key = a.astype(np.int64) * csr.n_nodes + b
-    return (bits[key >> 3] >> (key & 7)) & 1 == 1
+    b = np.asarray(b)
+    return (bits[np.asarray(a, np.int64) * _row_bytes(csr.n_nodes) + (b >> 3)] >> (b & 7)) & 1 == 1
 
 # %% ../nbs/02_walk.ipynb #3b4f5902
 def _walk_step(csr: CSRGraph, previous: np.ndarray, current: np.ndarray, weight: np.ndarray,
@@ -299,12 +350,13 @@ def _walk_step(csr: CSRGraph, previous: np.ndarray, current: np.ndarray, weight:
     "One second-order step of every walker: the next nodes and the weights of the edges taken."
     if p == 1 and q == 1:   # no bias: the weighted draw is already the answer
         entry = _draw_neighbors(csr, current, rng.random(len(current)))
-        return csr.indices[entry], csr.weights[entry]
+        return csr.indices[entry], weight   # (the weight walked is not needed without bias)
     other = max(1.0, 1 / q)                  # largest bias of a move that is not a return
     extra = max(0.0, 1 / p - other)          # return bias above that, given to the return move directly
     accept_return, accept_near, accept_far = min(1.0, 1 / (p * other)), 1 / other, 1 / (q * other)
     low, high = sorted((accept_near, accept_far))
-    nxt, nxt_weight = np.empty_like(current), np.empty_like(weight)
+    nxt = np.empty_like(current)
+    nxt_weight = np.empty_like(weight) if extra else weight   # the weight walked is needed only for the extra return mass
     waiting = np.arange(len(current))
     t, v, w_tv = previous, current, weight
     while len(waiting):
@@ -318,14 +370,16 @@ def _walk_step(csr: CSRGraph, previous: np.ndarray, current: np.ndarray, weight:
         x = csr.indices[entry]
         if extra: x = np.where(back, t, x)
         ok = a < np.where(x == t, accept_return, accept_far)
-        if low < high:   # a binary search only where "near or far?" decides the outcome
+        if low < high:   # the neighbour test only where "near or far?" decides the outcome
             ask = np.flatnonzero((x != t) & (a >= low) & (a < high))
             near = _has_edge(csr, t[ask], x[ask])
             ok[ask] = near if accept_near > accept_far else ~near
         done = waiting[ok]
         nxt[done] = x[ok]
-        nxt_weight[done] = np.where(back[ok], w_tv[ok], csr.weights[entry[ok]]) if extra else csr.weights[entry[ok]]
-        waiting, t, v, w_tv = waiting[~ok], t[~ok], v[~ok], w_tv[~ok]
+        if extra: nxt_weight[done] = np.where(back[ok], w_tv[ok], csr.weights[entry[ok]])
+        again = np.flatnonzero(~ok)
+        waiting, t, v = waiting[again], t[again], v[again]
+        if extra: w_tv = w_tv[again]
     return nxt, nxt_weight
 
 # %% ../nbs/02_walk.ipynb #a8126b83
