@@ -20,7 +20,7 @@ __all__ = ['STEP_KINDS', 'step_kinds', 'step_shares', 'exact_step_shares', 'clus
            'cluster_profile']
 
 # %% ../nbs/09_p_and_q.ipynb #cb4d8ec9
-STEP_KINDS = ("return", "stay", "outward") # x is the previous node; x is a neighbour of it; x is two hops from it
+STEP_KINDS = ("return", "stay", "outward") # back to t; to a neighbour of t; two hops from t
 
 def _edge_codes(graph: nx.Graph) -> np.ndarray:
     "Sorted codes `i * n + j` of every edge in both directions, `i`, `j` positions in `list(graph.nodes)`."
@@ -42,7 +42,7 @@ def _as_walks(graph: nx.Graph, walks) -> np.ndarray:
     return w
 
 def step_kinds(graph: nx.Graph, # The graph the walks ran on
-               walks, # Token ids, one walk per row (token i+1 is node i of `list(graph.nodes)`; 0 is padding)
+               walks, # Token ids, one walk per row; 0 is padding
               ) -> np.ndarray:
     "Kind of every second-order step of `walks`: 0 return, 1 stay, 2 outward (`STEP_KINDS`), -1 where padding is involved."
     w = _as_walks(graph, walks)
@@ -102,9 +102,9 @@ def cluster_nodes(embeddings: np.ndarray, # One row per node
 
 # %% ../nbs/09_p_and_q.ipynb #a9a389d1
 def plot_clusters(graph: nx.Graph, # The graph to draw
-                  labels, # One cluster label per node, in `list(graph.nodes)` order
-                  pos: dict | None = None, # Node positions; `None` for the (deterministic) Kamada-Kawai layout
-                  ax: plt.Axes | None = None, # Axes to draw on; `None` for a new figure
+                  labels, # One cluster label per node, in graph order
+                  pos: dict | None = None, # Node positions; None: Kamada-Kawai layout
+                  ax: plt.Axes | None = None, # Axes to draw on; None: a new figure
                   title: str | None = None, # Axes title
                   name_degree: int = 15, # Name the nodes with at least this degree
                  ) -> plt.Axes:
@@ -143,8 +143,8 @@ def _community_labels(graph: nx.Graph, communities) -> np.ndarray:
     return np.array([of[v] for v in graph])
 
 def cluster_scores(graph: nx.Graph, # The graph whose nodes were clustered
-                   labels, # One cluster label per node, in `list(graph.nodes)` order
-                   communities=None, # Reference communities (sets of nodes); `None` runs greedy modularity
+                   labels, # One cluster label per node, in graph order
+                   communities=None, # Sets of nodes; None: greedy modularity
                   ) -> dict[str, float]:
     "How far a node colouring follows communities (modularity, ARI) and roles (degree and betweenness R²)."
     labels = _node_labels(graph, labels)
@@ -158,8 +158,8 @@ def cluster_scores(graph: nx.Graph, # The graph whose nodes were clustered
 
 # %% ../nbs/09_p_and_q.ipynb #45021232
 def cluster_profile(graph: nx.Graph, # The graph whose nodes were clustered
-                    labels, # One cluster label per node, in `list(graph.nodes)` order
-                    communities=None, # Reference communities (sets of nodes); `None` runs greedy modularity
+                    labels, # One cluster label per node, in graph order
+                    communities=None, # Sets of nodes; None: greedy modularity
                     top: int = 3, # How many best-connected members to list
                    ) -> pd.DataFrame:
     "One row per cluster: size, mean degree and betweenness, communities it spans, best-connected members."
