@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.linalg import eigsh
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.model_selection import KFold
@@ -25,19 +27,21 @@ from .core import QUERY_MOVIES, TUTORIAL, Hyperparameters, check_number
 from .data import MovieCatalog, catalog
 
 # %% auto #0
-__all__ = ['GenreLabels', 'genre_labels', 'genre_prediction', 'random_embeddings', 'f1_floor', 'EdgeSplit', 'split_edges',
-           'link_prediction', 'tutorial_embeddings', 'evaluation_table', 'neighbour_table']
+__all__ = ['NEGATIVES', 'LINK_HEURISTICS', 'HITS_K', 'METADATA_FEATURES', 'GenreLabels', 'genre_labels', 'genre_prediction',
+           'random_embeddings', 'f1_floor', 'EdgeSplit', 'split_edges', 'link_heuristic_scores', 'hits_at_k',
+           'link_scores', 'link_prediction', 'spectral_embedding', 'link_table', 'tutorial_embeddings',
+           'evaluation_table', 'metadata_features', 'mean_sd', 'neighbour_table']
 
 # %% ../nbs/07_evaluation.ipynb #e07318e9
 class GenreLabels(NamedTuple):
     "Multi-label genre targets for the movies of a vocabulary."
-    tokens: np.ndarray # Vocabulary token of each movie (row of `y`)
-    genres: list[str]  # Name of each column of `y`
+    tokens: np.ndarray # Vocabulary token of each movie (row of y)
+    genres: list[str]  # Name of each column of y
     y: np.ndarray      # 0/1 matrix, shape (movies, genres)
 
-def genre_labels(vocabulary: Sequence[str], # Token → movie id, token 0 = padding (`make_vocabulary`)
-                 movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) with a `genres` column
-                 min_movies: int = 10, # Keep a genre only if at least this many of the movies carry it
+def genre_labels(vocabulary: Sequence[str], # Token to movie id; token 0 is padding
+                 movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) with a genres column
+                 min_movies: int = 10, # Keep a genre only if this many movies carry it
                 ) -> GenreLabels:
     "The genres of every movie of the vocabulary, as a 0/1 matrix over the genres at least `min_movies` of them carry."
     check_number(min_movies, "min_movies", 1, integer=True)
@@ -67,11 +71,11 @@ def _check_embeddings(embeddings, rows: int, what: str) -> np.ndarray:
         raise ValueError("embeddings contains NaN or infinite values: the model diverged; retrain with a lower learning_rate.")
     return emb
 
-def genre_prediction(embeddings, # Embedding matrix, one row per vocabulary token (row 0 = padding, unused)
-                     vocabulary: Sequence[str], # Token → movie id, token 0 = padding
+def genre_prediction(embeddings, # One row per vocabulary token; row 0 is padding
+                     vocabulary: Sequence[str], # Token to movie id; token 0 is padding
                      movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) with genres
                      folds: int = 5, # Cross-validation folds
-                     min_movies: int = 10, # Keep a genre only if at least this many movies carry it
+                     min_movies: int = 10, # Keep a genre only if this many movies carry it
                      seed: int = TUTORIAL.seed, # Seeds the split into folds
                     ) -> dict:
     "Cross-validated macro- and micro-F1 of one-vs-rest logistic regression predicting genres from the vectors."
@@ -91,7 +95,7 @@ def genre_prediction(embeddings, # Embedding matrix, one row per vocabulary toke
                 per_genre=per_genre)
 
 # %% ../nbs/07_evaluation.ipynb #d5fb26e2
-def random_embeddings(like, # An embedding matrix to copy the shape of, or a shape `(rows, dim)`
+def random_embeddings(like, # A matrix to copy the shape of, or a shape (rows, dim)
                       seed: int = TUTORIAL.seed, # Seed of the random generator
                      ) -> np.ndarray:
     "Standard-normal float32 vectors of the shape of `like`: the floor any learnt embedding must beat."
@@ -100,7 +104,7 @@ def random_embeddings(like, # An embedding matrix to copy the shape of, or a sha
     check_number(seed, "seed", 0, integer=True)
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
 
-def f1_floor(labels: GenreLabels, # Targets from `genre_labels`
+def f1_floor(labels: GenreLabels, # Targets from genre_labels
             ) -> float:
     "The macro-F1 expected from a classifier that says yes to half the movies at random: the mean of π/(π+½) over genres."
     share = labels.y.mean(0)
@@ -109,11 +113,13 @@ def f1_floor(labels: GenreLabels, # Targets from `genre_labels`
 # %% ../nbs/07_evaluation.ipynb #87658739
 class EdgeSplit(NamedTuple):
     "A graph with some edges hidden, plus token pairs to fit and test a link predictor."
-    train_graph: nx.Graph       # The graph without the test edges (same nodes, same order)
-    train_edges: np.ndarray     # (m, 2) tokens: edges of `train_graph`, to fit a classifier
-    train_non_edges: np.ndarray # (m, 2) tokens: pairs that are not edges, to fit a classifier
+    train_graph: nx.Graph       # The graph without the test edges, same node order
+    train_edges: np.ndarray     # (m, 2) tokens: training edges, to fit a classifier
+    train_non_edges: np.ndarray # (m, 2) tokens: non-edges, to fit a classifier
     test_edges: np.ndarray      # (m, 2) tokens: the hidden edges
-    test_non_edges: np.ndarray  # (m, 2) tokens: pairs that are not edges, disjoint from `train_non_edges`
+    test_non_edges: np.ndarray  # (m, 2) tokens: non-edges, disjoint from train_non_edges
+
+NEGATIVES = ("uniform", "degree", "two_hop")  # the ways split_edges can draw non-edges
 
 def _hold_out(u: np.ndarray, v: np.ndarray, n_nodes: int, n_test: int, rng: np.random.Generator) -> np.ndarray:
     "Indices of `n_test` edges whose removal leaves every node at least one edge, picked in random order."
@@ -126,28 +132,47 @@ def _hold_out(u: np.ndarray, v: np.ndarray, n_nodes: int, n_test: int, rng: np.r
             if len(chosen) == n_test: break
     return np.array(chosen, dtype=np.int64)
 
-def _non_edges(edge_keys: np.ndarray, n_nodes: int, count: int, rng: np.random.Generator) -> np.ndarray:
-    "`count` distinct node pairs (i < j) that are not edges, drawn uniformly by rejection."
+def _pair_sampler(negatives: str, u: np.ndarray, v: np.ndarray, train_graph: nx.Graph, rng: np.random.Generator) -> Callable:
+    "A function size → two arrays of candidate endpoints, drawn the way `negatives` names."
+    if negatives == "uniform":
+        n_nodes = train_graph.number_of_nodes()
+        return lambda size: rng.integers(0, n_nodes, size=(2, size))
+    if negatives == "degree":
+        ends = np.concatenate([u, v])  # every edge end once: a node appears as often as its degree
+        return lambda size: ends[rng.integers(0, len(ends), size=(2, size))]
+    a = nx.to_scipy_sparse_array(train_graph, weight=None, format="csr")
+    def two_hop(size):  # middle: a random edge end; then a neighbour each side
+        middle = a.indices[rng.integers(0, len(a.indices), size=size)]
+        step = lambda: a.indices[a.indptr[middle] + (rng.random(size) * np.diff(a.indptr)[middle]).astype(np.int64)]
+        return step(), step()
+    return two_hop
+
+def _non_edges(edge_keys: np.ndarray, n_nodes: int, count: int, draw: Callable, negatives: str = "uniform") -> np.ndarray:
+    "`count` distinct node pairs (i < j) that are not edges, drawn by `draw` with rejection."
     taken, found = set(edge_keys.tolist()), []
-    while len(found) < count:
-        a, b = rng.integers(0, n_nodes, size=(2, 2 * count))
+    for _ in range(1000):
+        a, b = draw(2 * count)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         for key in (lo * n_nodes + hi)[lo != hi].tolist():
             if key not in taken:
                 taken.add(key); found.append(key)
                 if len(found) == count: break
+        if len(found) == count: break
+    else: raise ValueError(f"Found only {len(found)} of the {count} {negatives} non-edges needed: use negatives='uniform' or a lower test_fraction.")
     keys = np.array(found, dtype=np.int64)
     return np.column_stack([keys // n_nodes, keys % n_nodes])
 
 def split_edges(graph: nx.Graph, # The graph whose edges to split
                 test_fraction: float = 0.1, # Share of the edges to hide
-                seed: int = TUTORIAL.seed, # Seeds which edges are hidden and which non-edges are drawn
+                seed: int = TUTORIAL.seed, # Seeds hidden edges and non-edges
+                negatives: str = "uniform", # How to draw non-edges: uniform, degree, two_hop
                ) -> EdgeSplit:
     "Hide `test_fraction` of the edges (every node keeps one) and draw as many non-edges for fitting and for testing."
     if not isinstance(graph, nx.Graph) or graph.is_directed():
         raise ValueError(f"graph must be an undirected networkx.Graph, got {type(graph).__name__}.")
     check_number(test_fraction, "test_fraction", 0, exclusive=True, maximum=0.5, hint="The node2vec paper's link task hides 0.5 at most; 0.1 is usual.")
     check_number(seed, "seed", 0, integer=True)
+    if negatives not in NEGATIVES: raise ValueError(f"negatives must be one of {', '.join(NEGATIVES)}, got {negatives!r}.")
     index = {node: i for i, node in enumerate(graph.nodes)}
     n_nodes, n_edges = len(index), graph.number_of_edges()
     n_test = round(test_fraction * n_edges)
@@ -166,26 +191,114 @@ def split_edges(graph: nx.Graph, # The graph whose edges to split
     nodes = list(graph.nodes)
     train_graph.remove_edges_from((nodes[u[e]], nodes[v[e]]) for e in test)
     fit = rng.choice(train, size=n_test, replace=False)
-    non_edges = _non_edges(u * n_nodes + v, n_nodes, 2 * n_test, rng)
+    draw = _pair_sampler(negatives, u, v, train_graph, rng)
+    non_edges = _non_edges(u * n_nodes + v, n_nodes, 2 * n_test, draw, negatives)
     pairs = lambda idx: np.column_stack([u[idx], v[idx]]) + 1
     return EdgeSplit(train_graph, pairs(fit), non_edges[:n_test] + 1, pairs(test), non_edges[n_test:] + 1)
 
+# %% ../nbs/07_evaluation.ipynb #91fc8ef7
+LINK_HEURISTICS = ("common_neighbours", "adamic_adar", "jaccard", "degree_product")  # the methods of link_heuristic_scores
+
+def _check_pairs(pairs, n_nodes: int) -> np.ndarray:
+    "`pairs` of tokens as (m, 2) node indices (token - 1), or a `ValueError` saying what is off."
+    p = np.asarray(pairs)
+    if p.ndim != 2 or p.shape[1] != 2 or not np.issubdtype(p.dtype, np.integer):
+        raise ValueError(f"pairs must be an (m, 2) integer array of tokens, got shape {p.shape} and dtype {p.dtype}.")
+    if len(p) and (p.min() < 1 or p.max() > n_nodes):
+        raise ValueError(f"pairs hold tokens outside 1 … {n_nodes}: node i is token i + 1 (token 0 is padding).")
+    return p - 1
+
+def link_heuristic_scores(graph: nx.Graph, # The graph to score on: the split's training graph
+                          pairs: np.ndarray, # (m, 2) token pairs; node i is token i + 1
+                          method: str = "adamic_adar", # One of LINK_HEURISTICS
+                         ) -> np.ndarray:
+    "A training-free link score for each pair, from the graph's edges alone (weights ignored)."
+    if method not in LINK_HEURISTICS: raise ValueError(f"method must be one of {', '.join(LINK_HEURISTICS)}, got {method!r}.")
+    a = nx.to_scipy_sparse_array(graph, weight=None, format="csr", dtype=np.float64)
+    u, v = _check_pairs(pairs, a.shape[0]).T
+    degree = np.diff(a.indptr).astype(np.float64)
+    if method == "degree_product": return degree[u] * degree[v]
+    weight = np.ones_like(degree)
+    if method == "adamic_adar": weight = np.divide(1, np.log(degree), out=np.zeros_like(degree), where=degree > 1)
+    shared = a[u].multiply(a[v]) @ weight  # row i: the neighbours both ends of pair i have, weighted
+    if method == "jaccard": return shared / np.maximum(degree[u] + degree[v] - shared, 1)
+    return shared
+
+# %% ../nbs/07_evaluation.ipynb #0c7161b3
+HITS_K = 50  # K of Hits@K: about 1% of the MovieLens test non-edges
+
+def hits_at_k(edge_scores, # Scores of the hidden edges
+              non_edge_scores, # Scores of the test non-edges
+              k: int = HITS_K, # How many non-edges may score above an edge
+             ) -> float:
+    "Share of the hidden edges that score above the k-th best non-edge (the Open Graph Benchmark's Hits@K)."
+    non = np.asarray(non_edge_scores, dtype=np.float64).ravel()
+    check_number(k, "k", 1, integer=True, maximum=len(non), hint="k counts non-edges, so it cannot exceed their number.")
+    return float(np.mean(np.asarray(edge_scores, dtype=np.float64) > np.partition(non, -k)[-k]))
+
 # %% ../nbs/07_evaluation.ipynb #425c82b4
-def link_prediction(embeddings, # Embedding matrix of a model trained on `split.train_graph`, row 0 = padding
-                    split: EdgeSplit, # Output of `split_edges`
-                   ) -> dict:
-    "ROC-AUC of hidden edges vs. non-edges, scored by cosine similarity and by logistic regression on Hadamard products."
+def link_scores(embeddings, # Vectors trained on split.train_graph, row 0 = padding
+                split: EdgeSplit, # Output of split_edges
+               ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    "Scores of the test edges and of the test non-edges, by cosine and by a logistic regression on Hadamard products."
     emb = _check_embeddings(embeddings, split.train_graph.number_of_nodes() + 1, "the split's graph")
     unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
-    truth = np.r_[np.ones(len(split.test_edges)), np.zeros(len(split.test_non_edges))]
     test_pairs = np.concatenate([split.test_edges, split.test_non_edges])
     cosine = np.sum(unit[test_pairs[:, 0]] * unit[test_pairs[:, 1]], axis=1)
     hadamard = lambda pairs: emb[pairs[:, 0]] * emb[pairs[:, 1]]
     fit_pairs = np.concatenate([split.train_edges, split.train_non_edges])
     fit_truth = np.r_[np.ones(len(split.train_edges)), np.zeros(len(split.train_non_edges))]
     classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(hadamard(fit_pairs), fit_truth)
-    return dict(cosine_auc=float(roc_auc_score(truth, cosine)),
-                hadamard_auc=float(roc_auc_score(truth, classifier.decision_function(hadamard(test_pairs)))))
+    classified, m = classifier.decision_function(hadamard(test_pairs)), len(split.test_edges)
+    return {"cosine": (cosine[:m], cosine[m:]), "Hadamard": (classified[:m], classified[m:])}
+
+def _auc(edge_scores: np.ndarray, non_edge_scores: np.ndarray) -> float:
+    "ROC-AUC of edges (positives) against non-edges."
+    return float(roc_auc_score(np.r_[np.ones(len(edge_scores)), np.zeros(len(non_edge_scores))], np.r_[edge_scores, non_edge_scores]))
+
+def link_prediction(embeddings, # Vectors trained on split.train_graph, row 0 = padding
+                    split: EdgeSplit, # Output of split_edges
+                   ) -> dict:
+    "ROC-AUC of hidden edges vs. non-edges, scored by cosine similarity and by logistic regression on Hadamard products."
+    scores = link_scores(embeddings, split)
+    return dict(cosine_auc=_auc(*scores["cosine"]), hadamard_auc=_auc(*scores["Hadamard"]))
+
+# %% ../nbs/07_evaluation.ipynb #1140431b
+def spectral_embedding(graph: nx.Graph, # The graph to embed; its weight attribute is used
+                       dim: int = TUTORIAL.embedding_dim, # Number of eigenvectors to keep
+                       seed: int = TUTORIAL.seed, # Seeds the eigensolver's start vector
+                      ) -> np.ndarray:
+    "Top `dim` eigenvectors of D^-1/2 A D^-1/2, scaled by the roots of their eigenvalues; row 0 (padding) is zeros."
+    if not isinstance(graph, nx.Graph) or graph.is_directed():
+        raise ValueError(f"graph must be an undirected networkx.Graph, got {type(graph).__name__}.")
+    a = nx.to_scipy_sparse_array(graph, weight="weight", format="csr", dtype=np.float64)
+    check_number(dim, "dim", 1, integer=True, maximum=a.shape[0] - 2, hint="The eigensolver needs dim below the number of nodes - 1.")
+    check_number(seed, "seed", 0, integer=True)
+    scale = sp.diags(1 / np.sqrt(np.maximum(a.sum(axis=1), 1e-12)))
+    values, vectors = eigsh(scale @ a @ scale, k=dim, which="LA", v0=np.random.default_rng(seed).random(a.shape[0]))
+    return np.vstack([np.zeros(dim), vectors * np.sqrt(np.maximum(values, 0))])
+
+# %% ../nbs/07_evaluation.ipynb #f0770e21
+def link_table(embeddings: Mapping[str, np.ndarray], # Model name to vectors trained on the training graph
+               splits: Mapping[str, EdgeSplit], # Negatives name to split; all hide the same edges
+               heuristics: Sequence[str] = LINK_HEURISTICS, # Training-free scores to add as rows
+               k: int = HITS_K, # K of Hits@K
+              ) -> pd.DataFrame:
+    "One row per score (heuristics, then each model by cosine and by Hadamard); ROC-AUC and Hits@K per kind of negatives."
+    first = next(iter(splits.values()))
+    for s in splits.values():
+        if not np.array_equal(s.test_edges, first.test_edges):
+            raise ValueError("splits must hide the same edges: make them with the same graph, test_fraction and seed.")
+    scores = {name: {negatives: (link_heuristic_scores(s.train_graph, s.test_edges, name),
+                                 link_heuristic_scores(s.train_graph, s.test_non_edges, name)) for negatives, s in splits.items()}
+              for name in heuristics}
+    for name, emb in embeddings.items():
+        per_split = {negatives: link_scores(emb, s) for negatives, s in splits.items()}
+        for how in ("cosine", "Hadamard"): scores[f"{name} ({how})"] = {negatives: per_split[negatives][how] for negatives in splits}
+    rows = {row: {column: value for negatives, (edges, non_edges) in by_split.items()
+                  for column, value in [(f"AUC {negatives}", _auc(edges, non_edges)), (f"Hits@{k} {negatives}", hits_at_k(edges, non_edges, k))]}
+            for row, by_split in scores.items()}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 # %% ../nbs/07_evaluation.ipynb #63cab429
 def tutorial_embeddings(graph: nx.Graph, # The graph to embed
@@ -206,10 +319,10 @@ def tutorial_embeddings(graph: nx.Graph, # The graph to embed
     return get_embeddings(model)
 
 # %% ../nbs/07_evaluation.ipynb #b9acae71
-def evaluation_table(embeddings: Mapping[str, np.ndarray], # Model name → embeddings trained on the full graph (for genres)
-                     split_embeddings: Mapping[str, np.ndarray], # Model name → embeddings trained on `split.train_graph` (for links)
-                     split: EdgeSplit, # The split `split_embeddings` were trained on
-                     vocabulary: Sequence[str], # Token → movie id, token 0 = padding
+def evaluation_table(embeddings: Mapping[str, np.ndarray], # Model name to vectors of the full graph (genres)
+                     split_embeddings: Mapping[str, np.ndarray], # Model name to vectors of the training graph (links)
+                     split: EdgeSplit, # The split that split_embeddings were trained on
+                     vocabulary: Sequence[str], # Token to movie id; token 0 is padding
                      movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) with genres
                      seed: int = TUTORIAL.seed, # Seeds the genre cross-validation folds
                     ) -> pd.DataFrame:
@@ -223,9 +336,41 @@ def evaluation_table(embeddings: Mapping[str, np.ndarray], # Model name → embe
                       "link AUC (cosine)": link["cosine_auc"], "link AUC (Hadamard)": link["hadamard_auc"]}
     return pd.DataFrame.from_dict(rows, orient="index").round(3)
 
+# %% ../nbs/07_evaluation.ipynb #34668855
+METADATA_FEATURES = ("year", "log degree", "log ratings", "mean rating")  # the columns of metadata_features
+
+def metadata_features(vocabulary: Sequence[str], # Token to movie id; token 0 is padding
+                      movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog), for titles
+                      ratings: pd.DataFrame, # Ratings with movieId and rating columns
+                      graph: nx.Graph, # The movie graph, for degrees
+                     ) -> np.ndarray:
+    "Release year, log degree, log number of ratings and mean rating of each movie; row 0 (padding) is zeros."
+    ids = list(vocabulary[1:])
+    titles = catalog(movies).title_of
+    missing = [m for m in ids if m not in titles or m not in graph]
+    if missing: raise ValueError(f"{len(missing)} vocabulary token(s) are not in movies or graph (first: {missing[0]!r}).")
+    year = pd.Series([titles[m] for m in ids]).str.extract(r"\((\d{4})\)\s*$")[0].astype(float)
+    stats = ratings.groupby("movieId")["rating"].agg(["size", "mean"]).reindex(ids)
+    if stats["size"].isna().any(): raise ValueError(f"{int(stats['size'].isna().sum())} movie(s) have no ratings: pass the ratings the graph was built from.")
+    degree = np.array([graph.degree(m) for m in ids], dtype=np.float64)
+    x = np.column_stack([year.fillna(year.median()), np.log(np.maximum(degree, 1)), np.log(stats["size"]), stats["mean"]])
+    return np.vstack([np.zeros(len(METADATA_FEATURES)), x])
+
+# %% ../nbs/07_evaluation.ipynb #fc7b2476
+def mean_sd(tables: Sequence[pd.DataFrame], # One table of numbers per seed, same rows and columns
+            digits: int = 3, # Decimals shown
+           ) -> pd.DataFrame:
+    "One table of 'mean ± sd' strings over `tables` (sample standard deviation; 0 for a single table)."
+    if not tables: raise ValueError("tables is empty: pass one table per seed.")
+    stacked = pd.concat(list(tables), keys=range(len(tables)))
+    group = stacked.groupby(level=1, sort=False)
+    mean, sd = group.mean(), group.std(ddof=1).fillna(0)
+    text = lambda frame: frame.map(lambda x: f"{x:.{digits}f}")
+    return (text(mean) + " ± " + text(sd)).loc[tables[0].index, tables[0].columns]
+
 # %% ../nbs/07_evaluation.ipynb #3a2f6ce2
-def neighbour_table(embeddings: Mapping[str, np.ndarray], # Model name → embedding matrix (row 0 = padding)
-                    vocabulary: Sequence[str], # Token → movie id, token 0 = padding
+def neighbour_table(embeddings: Mapping[str, np.ndarray], # Model name to vectors; row 0 is padding
+                    vocabulary: Sequence[str], # Token to movie id; token 0 is padding
                     movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) for titles
                     queries: Sequence[str] = QUERY_MOVIES, # Titles to find neighbours of
                     k: int = 5, # Neighbours per query, the query itself not counted

@@ -369,3 +369,12 @@ def _sparse_adam_steps(model: keras.Model, # A model from create_model, compiled
         squares = tf.reduce_sum(tf.square(table))
         return tf.while_loop(lambda i, *_: i < stop, step, (start, tf.constant(0.0), squares))[1]
     return train_steps
+
+# %% ../nbs/04_model.ipynb #d8cef5be
+_MOVED = dict.fromkeys(("SGNS_SETTINGS", "token_counts", "noise_distribution", "keep_probabilities", "window_weights",
+                        "SkipGramNegativeSampling", "train_sgns", "sgns_vectors", "sgns_embeddings"), "node2vec_nb.sgns")
+
+def __getattr__(name: str):
+    "Names that moved to another module fail with an ImportError that says where they went."
+    if name in _MOVED: raise ImportError(f"{name} moved to {_MOVED[name]}: use `from {_MOVED[name]} import {name}`.")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
