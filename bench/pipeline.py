@@ -1,7 +1,7 @@
 """Loop vs fast, stage by stage, on ml-latest-small; walks at the paper's setting against PecanPy and fastnode2vec.
 
     python bench/pipeline.py [--repeats 3] [--loop-repeats 3] [--pecanpy-python PATH] [--fastnode2vec-python PATH]
-                             [--out bench/pipeline.json]
+                             [--out node2vec_nb/results/pipeline.json]
 
 Everything of node2vec_nb is measured in this one process and run; PecanPy (which needs numpy<2) and fastnode2vec
 run in child processes from their own virtual environments, one thread each, on the same graph. Every timing is
@@ -64,7 +64,7 @@ def main(argv=None):
     ap.add_argument("--pecanpy-python", help="python of a venv with pecanpy (default $PECANPY_PYTHON, or this one)")
     ap.add_argument("--fastnode2vec-python", help="python of a venv with fastnode2vec 0.0.7 (default $FASTNODE2VEC_PYTHON)")
     ap.add_argument("--no-training", action="store_true", help="skip the training stage")
-    ap.add_argument("--out", default=str(HERE/"pipeline.json"), help="where to write the results as JSON")
+    ap.add_argument("--out", default=str(HERE.parent / "node2vec_nb" / "results" / "pipeline.json"), help="where to write the results as JSON")
     a = ap.parse_args(argv)
     if min(a.repeats, a.loop_repeats) < 3: ap.error("use at least 3 repeats: one or two runs give no spread")
     machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

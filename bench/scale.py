@@ -158,7 +158,7 @@ def main(argv=None):
     ap.add_argument("--scales", type=float, nargs="+", default=[1, 10, 30, 100])
     ap.add_argument("--fastnode2vec-python", help="python of a venv with fastnode2vec 0.0.7 (compare at the largest scale)")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each compared walk (median, min, max)")
-    ap.add_argument("--out", default=str(HERE/"scale.json"))
+    ap.add_argument("--out", default=str(HERE.parent / "node2vec_nb" / "results" / "scale.json"))
     ap.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
     ap.add_argument("--scale", type=float, help=argparse.SUPPRESS)

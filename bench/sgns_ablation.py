@@ -39,7 +39,7 @@ from node2vec_nb.walk import make_vocabulary
 
 HERE = Path(__file__).parent
 VECTORS = HERE / "results" / "ablation"
-RESULTS = HERE / "sgns_ablation.json"
+RESULTS = HERE.parent / "node2vec_nb" / "results" / "sgns_ablation.json"
 SEEDS = (100, 101, 102)
 HP = SGNS_SETTINGS
 

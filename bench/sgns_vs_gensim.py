@@ -52,7 +52,7 @@ from node2vec_nb.walk import make_vocabulary, random_walks
 HP = SGNS_SETTINGS
 HERE = Path(__file__).parent
 TUNE_DIR = HERE / "results"  # git-ignored: one tuning file per model, sgns_vs_gensim_tune_<model>.json
-REPORT_FILE = HERE / "sgns_vs_gensim.json"
+REPORT_FILE = HERE.parent / "node2vec_nb" / "results" / "sgns_vs_gensim.json"
 MOVIE_SPLIT_SEED = 0  # fixes which half of the movies is for validation (tuning) and which for test (report)
 
 

@@ -24,7 +24,7 @@ from node2vec_nb.graph import graph_edges
 from node2vec_nb.spark import ratings_frame, spark_graph_edges, spark_random_walks, spark_session, spark_word2vec
 from node2vec_nb.walk import random_walks, to_csr
 
-OUT = Path(__file__).with_name("spark_stages.json")
+OUT = Path(__file__).parents[1] / "node2vec_nb" / "results" / "spark_stages.json"
 
 
 def timed(fn):

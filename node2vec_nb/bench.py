@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 import math
 import statistics
 import time
@@ -151,10 +152,11 @@ def peak_memory(fn: Callable, # Called with no arguments
 GROWTH_STAGES = {"graph": "graph_s", "CSR": "csr_s", "alias tables + bit matrix": "tables_s",
                  "walks 10 × 80, q = 0.125": "walks_s", "examples (tutorial)": "examples_s"}
 
-def load_scale_results(path: str | Path = "../bench/scale.json", # Written by bench/scale.py
+def load_scale_results(path: str | Path | None = None, # Written by bench/scale.py; None: the shipped one
                       ) -> pd.DataFrame:
     "One row per scale of a `bench/scale.py` results file: seconds and peak GiB of each stage."
-    rows = json.loads(Path(path).read_text())["scales"]
+    text = Path(path).read_text() if path is not None else files("node2vec_nb").joinpath("results", "scale.json").read_text()
+    rows = json.loads(text)["scales"]
     table = pd.DataFrame([{k: v for k, v in r.items() if k != "compare"} for r in rows]).set_index("scale")
     table["tables_s"] = table.alias_s + table.bits_s
     skipped = table.examples == 0   # the examples stage was skipped (over the memory budget): no measurement

@@ -23,7 +23,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .analysis import related_movies
-from .core import QUERY_MOVIES, TUTORIAL, Hyperparameters, check_number
+from .core import QUERY_MOVIES, TUTORIAL, Hyperparameters, check_hyperparameter, check_number
 from .data import MovieCatalog, catalog
 
 # %% auto #0
@@ -82,7 +82,7 @@ def genre_prediction(embeddings, # One row per vocabulary token; row 0 is paddin
     emb = _check_embeddings(embeddings, len(vocabulary), "the vocabulary")
     labels = genre_labels(vocabulary, movies, min_movies)
     check_number(folds, "folds", 2, integer=True, maximum=len(labels.tokens), hint="Use 5, as the node2vec paper does.")
-    check_number(seed, "seed", 0, integer=True)
+    check_hyperparameter("seed", seed)
     x, y = emb[labels.tokens], labels.y
     predicted = np.zeros_like(y)
     model = make_pipeline(StandardScaler(), OneVsRestClassifier(LogisticRegression(max_iter=1000, class_weight="balanced")))
@@ -101,7 +101,7 @@ def random_embeddings(like, # A matrix to copy the shape of, or a shape (rows, d
     "Standard-normal float32 vectors of the shape of `like`: the floor any learnt embedding must beat."
     shape = tuple(like) if isinstance(like, tuple) else np.shape(like)
     if len(shape) != 2 or min(shape) < 1: raise ValueError(f"like must be a matrix or a shape (rows, dim), got shape {shape}.")
-    check_number(seed, "seed", 0, integer=True)
+    check_hyperparameter("seed", seed)
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
 
 def f1_floor(labels: GenreLabels, # Targets from genre_labels
@@ -171,7 +171,7 @@ def split_edges(graph: nx.Graph, # The graph whose edges to split
     if not isinstance(graph, nx.Graph) or graph.is_directed():
         raise ValueError(f"graph must be an undirected networkx.Graph, got {type(graph).__name__}.")
     check_number(test_fraction, "test_fraction", 0, exclusive=True, maximum=0.5, hint="The node2vec paper's link task hides 0.5 at most; 0.1 is usual.")
-    check_number(seed, "seed", 0, integer=True)
+    check_hyperparameter("seed", seed)
     if negatives not in NEGATIVES: raise ValueError(f"negatives must be one of {', '.join(NEGATIVES)}, got {negatives!r}.")
     index = {node: i for i, node in enumerate(graph.nodes)}
     n_nodes, n_edges = len(index), graph.number_of_edges()
@@ -273,7 +273,7 @@ def spectral_embedding(graph: nx.Graph, # The graph to embed; its weight attribu
         raise ValueError(f"graph must be an undirected networkx.Graph, got {type(graph).__name__}.")
     a = nx.to_scipy_sparse_array(graph, weight="weight", format="csr", dtype=np.float64)
     check_number(dim, "dim", 1, integer=True, maximum=a.shape[0] - 2, hint="The eigensolver needs dim below the number of nodes - 1.")
-    check_number(seed, "seed", 0, integer=True)
+    check_hyperparameter("seed", seed)
     scale = sp.diags(1 / np.sqrt(np.maximum(a.sum(axis=1), 1e-12)))
     values, vectors = eigsh(scale @ a @ scale, k=dim, which="LA", v0=np.random.default_rng(seed).random(a.shape[0]))
     return np.vstack([np.zeros(dim), vectors * np.sqrt(np.maximum(values, 0))])
