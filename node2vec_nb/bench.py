@@ -54,14 +54,15 @@ def _timing_row(stage: str, loop: list[float], fast: list[float], note: str = ""
                 fast_max=max(fast), speedup=lm / fm, speedup_min=min(loop) / max(fast), speedup_max=max(loop) / min(fast),
                 runs=f"{len(loop)} / {len(fast)}", note=note)
 
-def time_stages(ratings: pd.DataFrame, # Ratings from `load_movielens`
-                hp: Hyperparameters = TUTORIAL, # Settings of every stage
+def time_stages(ratings: pd.DataFrame, # Ratings from load_movielens
+                hp: Hyperparameters | None = None, # Settings of every stage; None: TUTORIAL
                 repeats: int = 3, # Runs of each fast version
                 loop_repeats: int = 3, # Runs of each loop version
                 training: bool = True, # Also time the two ways of training?
                 progress: bool | None = None, # Show a progress bar over the stages?
                ) -> pd.DataFrame:
     "Seconds (median, min, max) of the loop and fast version of each stage, and their ratio, measured in one process."
+    hp = TUTORIAL if hp is None else hp
     rows, bar = [], progress_bar(total=5 if training else 4, desc="Stages", progress=progress)
     def add(*row): rows.append(_timing_row(*row)); bar.update()
     t_loop, _ = time_runs(lambda: build_graph_loop(ratings, hp.min_rating, hp.min_weight, progress=False), loop_repeats)
@@ -92,7 +93,7 @@ def _two_digits(x: float) -> str:
     digits = 1 - math.floor(math.log10(x))
     return f"{round(x, digits):,.{max(digits, 0)}f}"
 
-def format_stages(table: pd.DataFrame, # From `time_stages`
+def format_stages(table: pd.DataFrame, # From time_stages
                  ) -> pd.DataFrame:
     "The table as text: median seconds with their min–max, and the speed-up to two significant digits with its range."
     spread = lambda m, lo, hi, unit: f"{_two_digits(m)}{unit} ({_two_digits(lo)}–{_two_digits(hi)})"
@@ -102,8 +103,8 @@ def format_stages(table: pd.DataFrame, # From `time_stages`
                          "runs": table.runs, "note": table.note}, index=table.index)
 
 # %% ../nbs/06_performance.ipynb #f51c4ea6
-def plot_stage_times(table: pd.DataFrame, # From `time_stages`
-                     ax: plt.Axes | None = None, # Where to draw; `None` for a new figure
+def plot_stage_times(table: pd.DataFrame, # From time_stages
+                     ax: plt.Axes | None = None, # Where to draw; None for a new figure
                     ) -> plt.Axes:
     "Horizontal bars of loop vs fast median seconds per stage (log scale), min–max as whiskers, labelled with the speed-up."
     if ax is None: _, ax = plt.subplots(figsize=(7, 0.55 * len(table) + 1.2))
@@ -120,7 +121,7 @@ def plot_stage_times(table: pd.DataFrame, # From `time_stages`
     return ax
 
 # %% ../nbs/06_performance.ipynb #f2a05305
-def walk_throughput(graph, # A graph `random_walks` accepts (a `CSRGraph` keeps conversion out of the timing)
+def walk_throughput(graph, # A graph random_walks accepts (a CSRGraph keeps conversion out of the timing)
                     num_walks: int = 10, # Walks per node (the paper's setting)
                     num_steps: int = 80, # Nodes per walk (the paper's setting)
                     p: float = TUTORIAL.p, # Return parameter
@@ -163,7 +164,7 @@ def load_scale_results(path: str | Path | None = None, # Written by bench/scale.
     table.loc[skipped, ["examples", "examples_s", "examples_peak_gib"]] = np.nan
     return table
 
-def plot_growth(table: pd.DataFrame, # From `load_scale_results`
+def plot_growth(table: pd.DataFrame, # From load_scale_results
                ) -> np.ndarray:
     "Log-log plots of each stage's seconds and peak memory against the number of ratings."
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))

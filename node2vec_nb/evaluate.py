@@ -40,7 +40,7 @@ class GenreLabels(NamedTuple):
     y: np.ndarray      # 0/1 matrix, shape (movies, genres)
 
 def genre_labels(vocabulary: Sequence[str], # Token to movie id; token 0 is padding
-                 movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) with a genres column
+                 movies: pd.DataFrame | MovieCatalog, # Movies table or catalog, with genres
                  min_movies: int = 10, # Keep a genre only if this many movies carry it
                 ) -> GenreLabels:
     "The genres of every movie of the vocabulary, as a 0/1 matrix over the genres at least `min_movies` of them carry."
@@ -73,7 +73,7 @@ def _check_embeddings(embeddings, rows: int, what: str) -> np.ndarray:
 
 def genre_prediction(embeddings, # One row per vocabulary token; row 0 is padding
                      vocabulary: Sequence[str], # Token to movie id; token 0 is padding
-                     movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) with genres
+                     movies: pd.DataFrame | MovieCatalog, # Movies table or catalog, with genres
                      folds: int = 5, # Cross-validation folds
                      min_movies: int = 10, # Keep a genre only if this many movies carry it
                      seed: int = TUTORIAL.seed, # Seeds the split into folds
@@ -279,12 +279,13 @@ def spectral_embedding(graph: nx.Graph, # The graph to embed; its weight attribu
     return np.vstack([np.zeros(dim), vectors * np.sqrt(np.maximum(values, 0))])
 
 # %% ../nbs/07_evaluation.ipynb #f0770e21
-def link_table(embeddings: Mapping[str, np.ndarray], # Model name to vectors trained on the training graph
+def link_table(embeddings: Mapping[str, np.ndarray], # Name to vectors (training graph)
                splits: Mapping[str, EdgeSplit], # Negatives name to split; all hide the same edges
-               heuristics: Sequence[str] = LINK_HEURISTICS, # Training-free scores to add as rows
+               heuristics: Sequence[str] | None = None, # Scores to add; None: LINK_HEURISTICS
                k: int = HITS_K, # K of Hits@K
               ) -> pd.DataFrame:
     "One row per score (heuristics, then each model by cosine and by Hadamard); ROC-AUC and Hits@K per kind of negatives."
+    heuristics = LINK_HEURISTICS if heuristics is None else heuristics
     first = next(iter(splits.values()))
     for s in splits.values():
         if not np.array_equal(s.test_edges, first.test_edges):
@@ -302,10 +303,11 @@ def link_table(embeddings: Mapping[str, np.ndarray], # Model name to vectors tra
 
 # %% ../nbs/07_evaluation.ipynb #63cab429
 def tutorial_embeddings(graph: nx.Graph, # The graph to embed
-                        hp: Hyperparameters = TUTORIAL, # Settings for walks, examples and training
+                        hp: Hyperparameters | None = None, # Walks, examples, training; None: TUTORIAL
                         progress: bool | None = None, # Show progress bars?
                        ) -> np.ndarray:
     "The tutorial's embeddings of `graph`: `random_walks`, `generate_examples`, `train_model`, `get_embeddings`."
+    hp = TUTORIAL if hp is None else hp
     from node2vec_nb.model import get_embeddings, train_model
     from node2vec_nb.skipgram import generate_examples
     from node2vec_nb.walk import random_walks
@@ -319,11 +321,11 @@ def tutorial_embeddings(graph: nx.Graph, # The graph to embed
     return get_embeddings(model)
 
 # %% ../nbs/07_evaluation.ipynb #b9acae71
-def evaluation_table(embeddings: Mapping[str, np.ndarray], # Model name to vectors of the full graph (genres)
-                     split_embeddings: Mapping[str, np.ndarray], # Model name to vectors of the training graph (links)
+def evaluation_table(embeddings: Mapping[str, np.ndarray], # Name to vectors, full graph (genres)
+                     split_embeddings: Mapping[str, np.ndarray], # Name to vectors, training graph (links)
                      split: EdgeSplit, # The split that split_embeddings were trained on
                      vocabulary: Sequence[str], # Token to movie id; token 0 is padding
-                     movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) with genres
+                     movies: pd.DataFrame | MovieCatalog, # Movies table or catalog, with genres
                      seed: int = TUTORIAL.seed, # Seeds the genre cross-validation folds
                     ) -> pd.DataFrame:
     "One row per model: genre macro/micro-F1 (5-fold) and link-prediction ROC-AUC by cosine and by Hadamard classifier."
@@ -340,7 +342,7 @@ def evaluation_table(embeddings: Mapping[str, np.ndarray], # Model name to vecto
 METADATA_FEATURES = ("year", "log degree", "log ratings", "mean rating")  # the columns of metadata_features
 
 def metadata_features(vocabulary: Sequence[str], # Token to movie id; token 0 is padding
-                      movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog), for titles
+                      movies: pd.DataFrame | MovieCatalog, # Movies table or catalog, for titles
                       ratings: pd.DataFrame, # Ratings with movieId and rating columns
                       graph: nx.Graph, # The movie graph, for degrees
                      ) -> np.ndarray:
@@ -369,13 +371,14 @@ def mean_sd(tables: Sequence[pd.DataFrame], # One table of numbers per seed, sam
     return (text(mean) + " ± " + text(sd)).loc[tables[0].index, tables[0].columns]
 
 # %% ../nbs/07_evaluation.ipynb #3a2f6ce2
-def neighbour_table(embeddings: Mapping[str, np.ndarray], # Model name to vectors; row 0 is padding
+def neighbour_table(embeddings: Mapping[str, np.ndarray], # Name to vectors; row 0 is padding
                     vocabulary: Sequence[str], # Token to movie id; token 0 is padding
-                    movies: pd.DataFrame | MovieCatalog, # Movies table (or its catalog) for titles
-                    queries: Sequence[str] = QUERY_MOVIES, # Titles to find neighbours of
+                    movies: pd.DataFrame | MovieCatalog, # Movies table or catalog, for titles
+                    queries: Sequence[str] | None = None, # Titles; None: QUERY_MOVIES
                     k: int = 5, # Neighbours per query, the query itself not counted
                    ) -> pd.DataFrame:
     "The `k` most cosine-similar movies to each query, one column per model, rows (query, rank)."
+    queries = QUERY_MOVIES if queries is None else queries
     check_number(k, "top_k", 1, integer=True, maximum=len(vocabulary) - 2, hint="Leave room for the query itself.")
     queries = [queries] if isinstance(queries, str) else list(queries)
     columns = {}

@@ -231,7 +231,7 @@ class ProgressCallback(keras.callbacks.Callback):
         if logs and "loss" in logs: self.bar.set_postfix(loss=f"{float(logs['loss']):.4f}", refresh=False)
 
 # %% ../nbs/04_model.ipynb #2fd0b17e
-_CHUNK = 64  # Batches per call of the compiled loop (or per `fit` execution): hides Python's cost per call, keeps the bar smooth
+_CHUNK = 64  # Batches per call of the compiled loop (or per fit execution): hides Python's cost per call, keeps the bar smooth
 _COMPILED_LOOP = keras.backend.backend() == "tensorflow"  # The compiled loop uses tf.GradientTape; other backends use fit
 _JIT_COMPILE = True if keras.backend.backend() == "tensorflow" else "auto"  # For fit: Keras's "auto" turns XLA off for TensorFlow on CPU
 

@@ -147,7 +147,7 @@ def run_pipeline(hp: Hyperparameters | None = None, # Every setting; None: model
                  data: str | Path | None = None, # A MovieLens directory or zip; None: dataset
                  dataset: str = "ml-latest-small", # Variant to use when data is None
                  out: str | Path | None = None, # Folder for the four result files; None: none
-                 queries: Sequence[str] = QUERY_MOVIES, # Movie titles to list related movies for
+                 queries: Sequence[str] | None = None, # Titles to relate; None: QUERY_MOVIES
                  top_k: int = 5, # Related movies per query, the query included
                  model: str = "tutorial", # "tutorial" or "sgns"
                  spark: str | None = None, # Spark master for graph and walks; None: numpy
@@ -155,6 +155,7 @@ def run_pipeline(hp: Hyperparameters | None = None, # Every setting; None: model
                  verbose: bool = True, # Print sizes, stage times and related movies
                 ) -> dict:
     "Run node2vec from ratings to related movies and return a JSON-ready summary, writing files to `out` if given."
+    queries = QUERY_MOVIES if queries is None else queries
     log = print if verbose else (lambda *a, **k: None)
     if model not in MODELS: raise ValueError(f"Unknown model {model!r}: choose one of {', '.join(MODELS)}.")
     hp = model_defaults(model) if hp is None else hp
@@ -284,7 +285,7 @@ def _as_flags(message: str) -> str:
     message = re.sub(rf"(?<![\w.-])({_LONG_NAMES})\b", flag, message)
     return re.sub(rf"(?<![\w.-])({_SHORT_NAMES})(?= must\b|=)", flag, message)  # p, q, epochs, seed: only where named as settings
 
-def main(argv: Sequence[str] | None = None, # Arguments without the program name; None reads sys.argv
+def main(argv: Sequence[str] | None = None, # Arguments after the program; None: sys.argv
         ) -> int:
     "Entry point of `node2vec-movies`: run the pipeline; return 0, or 2 after a one-line message on stderr for bad input (1 for a failed download)."
     try: args = build_parser().parse_args(argv)

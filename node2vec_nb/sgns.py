@@ -185,7 +185,7 @@ def sgns_vectors(model: keras.Model, # A model from train_sgns
 
 # %% ../nbs/08_sgns.ipynb #6f2e62a1
 def sgns_embeddings(graph: nx.Graph, # The graph to embed
-                    hp: Hyperparameters = SGNS_SETTINGS, # Settings for walks and training
+                    hp: Hyperparameters | None = None, # Walks and training; None: SGNS_SETTINGS
                     subsample: float | None = 1e-3, # Subsampling threshold t; None: no subsampling
                     noise_power: float = 0.75, # Power of the noise counts: 0 is uniform
                     close_gaps: bool = False, # Drop thinned tokens before windowing?
@@ -193,6 +193,7 @@ def sgns_embeddings(graph: nx.Graph, # The graph to embed
                     progress: bool | None = None, # Show progress bars?
                    ) -> np.ndarray:
     "SGNS embeddings of `graph`: `random_walks` with `hp`'s p and q, then `train_sgns`; row `i` is token `i`."
+    hp = SGNS_SETTINGS if hp is None else hp
     hp.validate()
     if vectors not in ("target", "w + c"): raise ValueError(f'vectors must be "target" or "w + c", got {vectors!r}.')
     walks = random_walks(graph, num_walks=hp.num_walks, num_steps=hp.num_steps, p=hp.p, q=hp.q, seed=hp.seed, progress=progress)

@@ -48,7 +48,7 @@ def _quiet():
         yield
 
 # %% ../nbs/11_spark.ipynb #3dc08882
-def spark_session(master: str = "local[2]", # Where to run: local[2], or a cluster such as spark://host:7077
+def spark_session(master: str = "local[2]", # local[2], or a cluster: spark://host:7077
                   shuffle_partitions: int = 4, # Partitions after a shuffle (Spark's default is 200)
                   driver_memory: str = "1g", # Heap of the driver's JVM
                   progress: bool | None = None, # Show Spark's console progress bar?

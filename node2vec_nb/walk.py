@@ -22,7 +22,7 @@ __all__ = ['BIT_MATRIX_MIN_BYTES', 'make_vocabulary', 'next_step', 'random_walk'
            'to_csr', 'alias_tables', 'random_walks']
 
 # %% ../nbs/02_walk.ipynb #7d8bd439
-def make_vocabulary(graph: nx.Graph, # The graph whose nodes become tokens (a `CSRGraph` works too)
+def make_vocabulary(graph: nx.Graph, # Its nodes become tokens (a CSRGraph works too)
                    ) -> tuple[list, dict]:
     "The tutorial's vocabulary `['NA'] + list(graph.nodes)` and the look-up from node to token."
     nodes = graph.nodes.tolist() if isinstance(graph.nodes, np.ndarray) else list(graph.nodes)
@@ -32,12 +32,12 @@ def make_vocabulary(graph: nx.Graph, # The graph whose nodes become tokens (a `C
     return vocabulary, {token: idx for idx, token in enumerate(vocabulary)}
 
 # %% ../nbs/02_walk.ipynb #6d6c21ae
-def next_step(graph: nx.Graph, # An undirected graph with positive `"weight"`s (missing weights count as 1)
-              previous, # The node the walker came from, or `None` on the first step
+def next_step(graph: nx.Graph, # Undirected, positive weights (missing ones count 1)
+              previous, # The node the walker came from, or None on the first step
               current, # The node the walker stands on
               p: float, # Return parameter: the bias of going straight back is 1/p
-              q: float, # In-out parameter: the bias of moving two hops away from `previous` is 1/q
-              rng: np.random.Generator, # Source of randomness, e.g. `np.random.default_rng(42)`
+              q: float, # In-out parameter: the bias of moving two hops away from previous is 1/q
+              rng: np.random.Generator, # Source of randomness, e.g. np.random.default_rng(42)
              ):
     "The tutorial's `next_step`: draw the walker's next node among `current`'s neighbours."
     check_hyperparameter("p", p); check_hyperparameter("q", q)
@@ -81,13 +81,13 @@ def _check_walk_args(num_walks, num_steps, p, q, seed) -> None:
         check_hyperparameter(name, value)
 
 # %% ../nbs/02_walk.ipynb #5f7611cc
-def random_walk(graph: nx.Graph, # An undirected graph with positive `"weight"`s (missing weights count as 1)
+def random_walk(graph: nx.Graph, # Undirected, positive weights (missing ones count 1)
                 num_walks: int = TUTORIAL.num_walks, # Rounds of walks; each round starts one walk at every node
                 num_steps: int = TUTORIAL.num_steps, # Nodes in each walk, the start included
                 p: float = TUTORIAL.p, # Return parameter
                 q: float = TUTORIAL.q, # In-out parameter
                 seed: int = TUTORIAL.seed, # Seed of the random generator: same seed, same walks
-                progress: bool | None = None, # Show a progress bar? `None`: see `progress_enabled`
+                progress: bool | None = None, # Show a bar? None: decide by progress_enabled
                ) -> list[list[int]]:
     "The tutorial's readable `random_walk`: `num_walks` walks from every node, as lists of tokens (0 pads a walk that got stuck)."
     _check_walk_args(num_walks, num_steps, p, q, seed)
@@ -108,8 +108,8 @@ def random_walk(graph: nx.Graph, # An undirected graph with positive `"weight"`s
     return walks
 
 # %% ../nbs/02_walk.ipynb #929c125e
-def transition_probabilities(graph: nx.Graph, # An undirected graph with positive `"weight"`s (missing weights count as 1)
-                             previous, # The node the walker came from, or `None` for the first step
+def transition_probabilities(graph: nx.Graph, # Undirected, positive weights (missing ones count 1)
+                             previous, # The node the walker came from, or None for the first step
                              current, # The node the walker stands on
                              p: float = TUTORIAL.p, # Return parameter
                              q: float = TUTORIAL.q, # In-out parameter
@@ -150,10 +150,10 @@ def _row_blocks(indptr: np.ndarray, entries: int = 1 << 22):
 @dataclass(frozen=True, eq=False)
 class CSRGraph:
     "An undirected weighted graph as compressed sparse rows: node `i`'s neighbours are `indices[indptr[i]:indptr[i+1]]`."
-    indptr: np.ndarray  # (n_nodes + 1,) int64: where each node's row starts in `indices`
+    indptr: np.ndarray  # (n_nodes + 1,) int64: where each node's row starts in indices
     indices: np.ndarray # (entries,) int32: neighbour of each entry, sorted within each row
     weights: np.ndarray # (entries,) float64: positive weight of each entry's edge
-    nodes: list         # Node names; node i is `nodes[i]`, token i + 1
+    nodes: list         # Node names; node i is nodes[i], token i + 1
 
     @property
     def n_nodes(self) -> int: return len(self.nodes)
@@ -191,8 +191,8 @@ class CSRGraph:
         return alias_tables(self.indptr, self.weights)
 
     @classmethod
-    def from_edges(cls, nodes: list, # Node names; node i is `nodes[i]`
-                   u: np.ndarray, # One end of each undirected edge, as positions in `nodes`
+    def from_edges(cls, nodes: list, # Node names; node i is nodes[i]
+                   u: np.ndarray, # One end of each undirected edge, as positions in nodes
                    v: np.ndarray, # The other end
                    weight: np.ndarray, # Positive weight of each edge
                   ) -> CSRGraph:
@@ -246,7 +246,7 @@ def _csr_from_edges(nodes: list, u: np.ndarray, v: np.ndarray, weight: np.ndarra
     return CSRGraph(indptr, indices, weights, nodes)
 
 # %% ../nbs/02_walk.ipynb #7db4298b
-def to_csr(graph: nx.Graph | GraphEdges | CSRGraph, # An undirected graph with positive `"weight"`s (missing weights count as 1)
+def to_csr(graph: nx.Graph | GraphEdges | CSRGraph, # Undirected, positive weights
           ) -> CSRGraph:
     "The graph as compressed sparse rows (a `CSRGraph` is returned as it is)."
     if isinstance(graph, CSRGraph): return graph
@@ -383,13 +383,13 @@ def _walk_step(csr: CSRGraph, previous: np.ndarray, current: np.ndarray, weight:
     return nxt, nxt_weight
 
 # %% ../nbs/02_walk.ipynb #a8126b83
-def random_walks(graph: nx.Graph | GraphEdges | CSRGraph, # An undirected graph with positive `"weight"`s (missing weights count as 1)
+def random_walks(graph: nx.Graph | GraphEdges | CSRGraph, # Undirected, positive weights
                  num_walks: int = TUTORIAL.num_walks, # Rounds of walks; each round starts one walk at every node
                  num_steps: int = TUTORIAL.num_steps, # Nodes in each walk, the start included
                  p: float = TUTORIAL.p, # Return parameter: the bias of going straight back is 1/p
                  q: float = TUTORIAL.q, # In-out parameter: the bias of moving two hops away is 1/q
                  seed: int = TUTORIAL.seed, # Seed of the random generator: same seed, same walks
-                 progress: bool | None = None, # Show a progress bar? `None`: see `progress_enabled`
+                 progress: bool | None = None, # Show a bar? None: decide by progress_enabled
                 ) -> np.ndarray:
     "node2vec walks, all walkers at once: an int32 array (num_walks * n_nodes, num_steps) of tokens, 0 = padding."
     _check_walk_args(num_walks, num_steps, p, q, seed)

@@ -104,6 +104,9 @@ class Page:
                     self.anchors.add(h[1] or pandoc_id(h[0]))
 
 
+notes: list[str] = []  # worth a look, not defects
+
+
 def check_pages(pages: dict[str, Page], site: str) -> list[str]:
     problems = []
     by_nb = {p.path.name: p for p in pages.values()}
@@ -130,7 +133,9 @@ def check_pages(pages: dict[str, Page], site: str) -> list[str]:
                         if _link.search(body): bad(f"cell {i}: markdown link inside a signature: {_link.search(body).group(0)[:90]!r}")
                         elif "`" in body: bad(f"cell {i}: backticks inside a signature: {[l for l in body.splitlines() if '`' in l][0].strip()[:90]!r}")
                         for line in body.splitlines():
-                            if len(line) > COLUMN: bad(f"cell {i}: signature line of {len(line)} characters is cut at the column edge: {line.strip()[:60]!r}…")
+                            if len(line) > COLUMN and " # " in line:
+                                bad(f"cell {i}: parameter comment cut at the column edge ({len(line)} characters): {line.strip()[:60]!r}…")
+                            elif len(line) > COLUMN: notes.append(f"{page.path.name}: cell {i}: a default value makes a signature line {len(line)} characters wide: {line.strip()[:50]!r}…")
                     elif lang == "mermaid":
                         direction = re.search(r"^\s*(?:flowchart|graph)\s+(LR|RL|TB|TD|BT)", body, re.M)
                         boxes = set(re.findall(r"^\s*(\w+)[\[\(\{]", body, re.M) + re.findall(r"-->\s*(?:\|[^|]*\|\s*)?(\w+)", body))
@@ -265,6 +270,7 @@ def main(argv=None):
         diff = "".join(list(difflib.unified_diff((REPO / "README.md").read_text().splitlines(True), readme.splitlines(True),
                                                  "README.md", "index.ipynb rendered"))[:40])
         problems.append("README.md: differs from index.ipynb as nbdev_docs renders it (run tools/check_docs.py --write-readme):\n" + diff)
+    for n in notes: print("note:", n)
     for p in problems: print(p)
     print(f"check_docs: {len(pages)} pages, {len(problems)} defect(s)")
     sys.exit(1 if problems else 0)
