@@ -15,6 +15,7 @@ from sklearn.metrics import adjusted_rand_score
 from .analysis import cosine_top_k
 from .core import TUTORIAL, check_hyperparameter, check_number
 from .data import catalog
+from .evaluate import METADATA_FEATURES, metadata_features
 from .walk import transition_probabilities
 
 # %% auto #0
@@ -202,17 +203,19 @@ def shared_neighbours(a: np.ndarray, # Neighbour lists from nearest_tokens, one 
 # %% ../nbs/09_p_and_q.ipynb #629eecb8
 PROFILE_COLUMNS = ["genre Jaccard", "|Δ year|", "|Δ log10 ratings|", "popularity r", "direct", "two hops", "further"]
 
-def _movie_facts(vocabulary, movies, ratings) -> pd.DataFrame:
-    "Genres, release year and log10 number of ratings of every movie token (row i is token i + 1)."
-    ids = list(vocabulary[1:])
-    cat = catalog(movies)
-    missing = [m for m in ids if m not in cat.title_of]
-    if missing: raise ValueError(f"{len(missing)} vocabulary token(s) are not in movies (first: {missing[0]!r}).")
-    counts = ratings.groupby("movieId").size().reindex(ids)
-    if counts.isna().any(): raise ValueError(f"{int(counts.isna().sum())} movie(s) have no ratings: pass the ratings the graph was built from.")
-    return pd.DataFrame({"genres": [frozenset(cat.genres_of.get(m, "").split("|")) for m in ids],
-                         "year": pd.Series([cat.title_of[m] for m in ids]).str.extract(r"\((\d{4})\)\s*$")[0].astype(float).values,
-                         "log10 ratings": np.log10(counts.to_numpy(dtype=np.float64))})
+def _movie_facts(graph, vocabulary, movies, ratings) -> pd.DataFrame:
+    "Genres, release year and log10 number of ratings of every movie token (row i is token i + 1), from `metadata_features`."
+    features = metadata_features(vocabulary, movies, ratings, graph)[1:]
+    genres_of = catalog(movies).genres_of
+    return pd.DataFrame({"genres": [frozenset(genres_of.get(m, "").split("|")) for m in vocabulary[1:]],
+                         "year": features[:, METADATA_FEATURES.index("year")],
+                         "log10 ratings": features[:, METADATA_FEATURES.index("log ratings")] / np.log(10)})
+
+def _hop_kinds(graph, vocabulary, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "Whether each pair (a[i], b[i]) of positions in vocabulary[1:] is a direct link, and whether it is two hops apart (a shared neighbour, no link)."
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=vocabulary[1:], weight=None, format="csr")
+    direct = np.asarray(adjacency[a, b]).ravel() > 0
+    return direct, ~direct & (np.asarray((adjacency @ adjacency)[a, b]).ravel() > 0) & (a != b)
 
 def _popularity_r(pop: np.ndarray, others: np.ndarray, keep: np.ndarray) -> float:
     "Correlation, over movies with a kept neighbour, between a movie's popularity and its kept neighbours' mean popularity."
@@ -234,14 +237,12 @@ def neighbour_profile(neighbours: np.ndarray, # From nearest_tokens: row i is to
         raise ValueError(f"neighbours must have one row per movie token ({len(vocabulary) - 1}), got shape {nb.shape}.")
     keep = np.ones(nb.shape, bool) if keep is None else np.asarray(keep, bool)
     if keep.shape != nb.shape: raise ValueError(f"keep must have the shape of neighbours, {nb.shape}, got {keep.shape}.")
-    facts = _movie_facts(vocabulary, movies, ratings)
+    facts = _movie_facts(graph, vocabulary, movies, ratings)
     query, other = np.nonzero(keep)[0], nb[keep] - 1
     genres = facts["genres"].to_numpy()
     jaccard = np.fromiter((len(genres[a] & genres[b]) / len(genres[a] | genres[b]) for a, b in zip(query, other)), float, len(query))
     year, pop = facts["year"].to_numpy(), facts["log10 ratings"].to_numpy()
-    adjacency = nx.to_scipy_sparse_array(graph, nodelist=vocabulary[1:], weight=None, format="csr")
-    direct = np.asarray(adjacency[query, other]).ravel() > 0
-    two_hops = ~direct & (np.asarray((adjacency @ adjacency)[query, other]).ravel() > 0) & (query != other)
+    direct, two_hops = _hop_kinds(graph, vocabulary, query, other)
     return pd.Series([jaccard.mean(), np.nanmean(np.abs(year[query] - year[other])), np.abs(pop[query] - pop[other]).mean(),
                       _popularity_r(pop, nb - 1, keep), direct.mean(), two_hops.mean(), (~direct & ~two_hops).mean()],
                      index=PROFILE_COLUMNS)
