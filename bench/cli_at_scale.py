@@ -1,7 +1,9 @@
 """node2vec-movies end to end on a MovieLens-shaped folder written from synthetic_ratings(scale): seconds per stage,
 peak memory, and whether every long stage showed a progress bar.
 
-    python bench/cli_at_scale.py [--scale 100] [--model tutorial sgns] [--data-dir DIR] [--timeout 1800]
+    python bench/cli_at_scale.py [--scale 100] [--model tutorial sgns] [--data-dir DIR] [--timeout 1800] [--json FILE]
+
+06_performance reads node2vec_nb/results/cli_at_scale.json, written with --json by the default run.
 
 Each run is a fresh `node2vec-movies --data DIR` process, as a user would start it. Its stage seconds come from the
 summary.json it writes, its peak memory (max RSS) from the operating system when it exits, and the progress check from
@@ -160,10 +162,12 @@ def main(argv=None):
     ap.add_argument("--json", type=Path, help="also write the results to this JSON file")
     ap.add_argument("--write-only", action="store_true", help="only write the data folder (to run the models later)")
     a = ap.parse_args(argv)
-    print(f"node2vec-movies at scale {a.scale:g}: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    print(f"node2vec-movies at scale {a.scale:g}: {machine}")
     results = bench(a.scale, [] if a.write_only else a.model, a.data_dir, a.timeout, a.long, a.max_gb)
-    if a.json: a.json.write_text(json.dumps(dict(scale=a.scale, results=results), indent=2) + "\n")
+    for r in results.values(): r["machine"] = machine  # runs of separate invocations can be merged into one file
+    if a.json: a.json.write_text(json.dumps(dict(scale=a.scale, machine=machine, target_seconds=TARGET_SECONDS, target_gb=TARGET_GB,
+                                                 results=results), indent=2) + "\n")
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 
 from .core import TUTORIAL, Hyperparameters, check_hyperparameter, check_number, progress_bar, silence_native_stderr
@@ -29,6 +30,7 @@ with silence_native_stderr():  # TensorFlow's native start-up lines: some at imp
     import tensorflow as tf  # noqa: E402  (tf.data input, threads, and the compiled training loops)
     tf.config.list_physical_devices()
 import matplotlib.pyplot as plt  # noqa: E402
+import numba  # noqa: E402  (the row-sparse training kernel)
 import numpy as np  # noqa: E402
 from keras import layers, ops  # noqa: E402
 
@@ -189,12 +191,12 @@ def _check_examples(examples, vocabulary_size: int) -> tuple[np.ndarray, np.ndar
         if a.min() < 0 or a.max() >= vocabulary_size:
             bad = a.min() if a.min() < 0 else a.max()
             raise ValueError(f"examples.{name} contains token {bad}, outside 0 … {vocabulary_size - 1}: pass vocabulary_size=len(vocabulary) of the vocabulary the walks were made with.")
-    labels, weights = (a.astype("float32") for a in arrays[2:])
+    labels, weights = (a.astype("float32", copy=False) for a in arrays[2:])
     if not (np.isfinite(labels).all() and ((labels >= 0) & (labels <= 1)).all()):
         raise ValueError("examples.labels must be between 0 and 1 (1 = positive pair, 0 = negative).")
     if not (np.isfinite(weights).all() and (weights >= 0).all()):
         raise ValueError("examples.weights must be finite and >= 0.")
-    return arrays[0].astype("int32"), arrays[1].astype("int32"), labels, weights
+    return arrays[0].astype("int32", copy=False), arrays[1].astype("int32", copy=False), labels, weights  # no copies of big arrays
 
 
 def epoch_batches(examples, # (targets, contexts, labels, weights) arrays
@@ -232,6 +234,7 @@ class ProgressCallback(keras.callbacks.Callback):
 
 # %% ../nbs/04_model.ipynb #2fd0b17e
 _CHUNK = 64  # Batches per call of the compiled loop (or per fit execution): hides Python's cost per call, keeps the bar smooth
+_SPARSE_CHUNK = 256  # Batches per call of the row-sparse kernel, which copies the table back to Keras after each call
 _COMPILED_LOOP = keras.backend.backend() == "tensorflow"  # The compiled loop uses tf.GradientTape; other backends use fit
 _JIT_COMPILE = True if keras.backend.backend() == "tensorflow" else "auto"  # For fit: Keras's "auto" turns XLA off for TensorFlow on CPU
 
@@ -261,10 +264,10 @@ def _compiled_steps(model: keras.Model, # A model compiled with compile_model
         return tf.while_loop(lambda i, _: i < stop, step, (start, tf.constant(0.0)))[1]  # the loop runs inside XLA
     return train_steps
 
-def _train_epoch_compiled(train_steps, batches, bar, chunk: int = _CHUNK) -> float:
+def _train_epoch_compiled(train_steps, batches, bar, chunk: int = _CHUNK, convert=tf.convert_to_tensor) -> float:
     "Train one epoch of `batches` (from `epoch_batches`) with `train_steps`, `chunk` batches per call; its mean loss."
     inputs, labels, weights = batches
-    arrays = [tf.convert_to_tensor(a) for a in (inputs["target"], inputs["context"], labels, weights)]
+    arrays = [convert(a) for a in (inputs["target"], inputs["context"], labels, weights)]
     steps, total = len(labels), 0.0
     for start in range(0, steps, chunk):
         stop = min(start + chunk, steps)
@@ -315,59 +318,92 @@ def train_model(examples, # (targets, contexts, labels, weights), e.g. Examples
         train_steps = (_sparse_adam_steps if sparse else _compiled_steps)(model) if compiled else None
         for _ in range(epochs):
             batches = epoch_batches((targets, contexts, labels, weights), batch_size, rng)
-            losses.append(_train_epoch_compiled(train_steps, batches, bar) if compiled else _train_epoch_fit(model, batches, bar))
+            if not compiled: losses.append(_train_epoch_fit(model, batches, bar))
+            elif sparse: losses.append(_train_epoch_compiled(train_steps, batches, bar, _SPARSE_CHUNK, convert=np.asarray))
+            else: losses.append(_train_epoch_compiled(train_steps, batches, bar))
+            del batches  # before the next epoch's copy is made: one epoch's arrays in memory at a time
     return model, losses
 
 # %% ../nbs/04_model.ipynb #a6e84fbb
+@numba.njit(parallel=True, nogil=True, cache=True, fastmath={"reassoc", "contract", "nsz"})  # sums may be reordered: SIMD
+def _lazy_adam_batches(table, m_table, v_table, # The embedding table and Adam's moments, updated in place
+                       slot, rows, grads, # Scratch: -1 per token; distinct rows; per-thread gradients
+                       targets, contexts, labels, weights, # One epoch's batches, each (steps, batch_size)
+                       start, stop, step0, learning_rate, l2, b1, b2, eps, squares):
+    "Lazy Adam on batches `start … stop - 1`: returns their summed loss (Keras's: data + L2 of the table) and the table's new sum of squares."
+    n, d, threads = targets.shape[1], table.shape[1], grads.shape[0]
+    share = (n + threads - 1) // threads
+    losses, changes, total = np.zeros(threads), np.zeros(2 * n, np.float32), 0.0
+    for i in range(start, stop):
+        k = 0  # 1. the batch's distinct tokens, numbered in order of first use
+        for j in range(2 * n):
+            token = targets[i, j] if j < n else contexts[i, j - n]
+            if slot[token] < 0:
+                slot[token] = k
+                rows[k] = token
+                k += 1
+        for th in numba.prange(threads):  # 2. each thread: its share of the examples' loss and gradients
+            g = grads[th]
+            g[:k] = 0.0
+            loss = 0.0
+            for j in range(th * share, min(n, (th + 1) * share)):
+                t, c, y, w = targets[i, j], contexts[i, j], labels[i, j], weights[i, j]
+                z = np.float32(0.0)
+                for e in range(d): z += table[t, e] * table[c, e]
+                loss += w * (max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z))))  # cross-entropy on the logit z
+                dz = np.float32(w * (1.0 / (1.0 + math.exp(-z)) - y) / n)
+                gt, gc = g[slot[t]], g[slot[c]]
+                for e in range(d):
+                    gt[e] += dz * table[c, e]
+                    gc[e] += dz * table[t, e]
+            losses[th] = loss
+        step = step0 + i - start + 1
+        alpha = np.float32(learning_rate * math.sqrt(1 - b2 ** step) / (1 - b1 ** step))
+        for r in numba.prange(k):  # 3. Adam on the batch's rows only
+            row, change = rows[r], np.float32(0.0)
+            for e in range(d):
+                old = table[row, e]
+                gradient = np.float32(2 * l2) * old  # the L2 penalty's gradient
+                for th in range(threads): gradient += grads[th, r, e]
+                m = m_table[row, e] + (gradient - m_table[row, e]) * np.float32(1 - b1)
+                v = v_table[row, e] + (gradient * gradient - v_table[row, e]) * np.float32(1 - b2)
+                new = old - alpha * m / (math.sqrt(v) + np.float32(eps))
+                m_table[row, e], v_table[row, e], table[row, e] = m, v, new
+                change += new * new - old * old
+            changes[r] = change
+            slot[row] = -1
+        total += losses.sum() / n + l2 * squares
+        squares += changes[:k].sum()
+    return total, squares
+
 def _sparse_adam_steps(model: keras.Model, # A model from create_model, compiled with compile_model
                       ):
     "Like the compiled loop, but each step's Adam update reads and writes only the table rows the batch uses."
     layer, opt = model.get_layer("item_embeddings"), model.optimizer
     if not isinstance(opt, keras.optimizers.Adam) or opt.amsgrad or opt.weight_decay or opt.clipnorm or opt.global_clipnorm or opt.clipvalue or opt.use_ema:
         raise ValueError("sparse updates implement compile_model's plain Adam: no amsgrad, weight decay, clipping or EMA.")
-    opt.build(model.trainable_variables)  # create Adam's slots now: a compiled function cannot create variables
-    slot = opt._get_variable_index(layer.embeddings)
-    table, m_table, v_table = (v.value for v in (layer.embeddings, opt._momentums[slot], opt._velocities[slot]))  # the tf.Variables
+    opt.build(model.trainable_variables)
+    index = opt._get_variable_index(layer.embeddings)
+    variables = (layer.embeddings, opt._momentums[index], opt._velocities[index])
+    table, m_table, v_table = (np.array(ops.convert_to_numpy(v), dtype=np.float32) for v in variables)  # trained here, written back
     l2 = float(layer.embeddings_regularizer.l2) if layer.embeddings_regularizer is not None else 0.0
-    b1, b2, eps = float(opt.beta_1), float(opt.beta_2), float(opt.epsilon)
-    iterations = opt.iterations.value
+    settings = float(opt.beta_1), float(opt.beta_2), float(opt.epsilon)
+    batch = {}
+    state = dict(squares=float(np.sum(np.square(table, dtype=np.float64))))
 
-    @tf.function(jit_compile=True, reduce_retracing=True)
-    def adam_rows(rows, m, v, position, valid, labels, weights, step, learning_rate):
-        "Loss, and Adam's new rows and moments, for the batch's distinct `rows` (padded); `position` maps each id to its row."
-        n = tf.shape(labels)[0]
-        with tf.GradientTape() as tape:
-            tape.watch(rows)
-            vectors = tf.gather(rows, position)
-            logits = tf.reduce_sum(vectors[:n] * vectors[n:], axis=1, keepdims=True)
-            data_loss = model.loss(labels[:, None], logits, sample_weight=weights)
-        g = tf.convert_to_tensor(tape.gradient(data_loss, rows)) + 2 * l2 * rows
-        alpha = learning_rate * tf.sqrt(1 - tf.pow(b2, step)) / (1 - tf.pow(b1, step))
-        m = m + (g - m) * (1 - b1)
-        v = v + (tf.square(g) - v) * (1 - b2)
-        new_rows = rows - alpha * m / (tf.sqrt(v) + eps)
-        change = tf.reduce_sum(valid[:, None] * (tf.square(new_rows) - tf.square(rows)))
-        return new_rows, m, v, data_loss, change
-
-    @tf.function(reduce_retracing=True)
     def train_steps(targets, contexts, labels, weights, start, stop):
-        learning_rate = tf.cast(opt.learning_rate, "float32")
-        def step(i, total, squares):
-            ids = tf.concat([targets[i], contexts[i]], 0)
-            distinct, position = tf.unique(ids)
-            k, size = tf.shape(distinct)[0], tf.shape(ids)[0]
-            padded = tf.pad(distinct, [[0, size - k]])  # a fixed size for XLA; the padding rows are never written
-            valid = tf.cast(tf.range(size) < k, "float32")
-            new_rows, m, v, data_loss, change = adam_rows(
-                tf.gather(table, padded), tf.gather(m_table, padded), tf.gather(v_table, padded), position, valid,
-                labels[i], weights[i], tf.cast(iterations + 1, "float32"), learning_rate)
-            writes = [table.scatter_update(tf.IndexedSlices(new_rows[:k], distinct)), m_table.scatter_update(tf.IndexedSlices(m[:k], distinct)),
-                      v_table.scatter_update(tf.IndexedSlices(v[:k], distinct))]
-            with tf.control_dependencies(writes):
-                with tf.control_dependencies([iterations.assign_add(1)]):
-                    return i + 1, total + data_loss + l2 * squares, squares + change  # Keras's loss: data + L2 of the whole table
-        squares = tf.reduce_sum(tf.square(table))
-        return tf.while_loop(lambda i, *_: i < stop, step, (start, tf.constant(0.0), squares))[1]
+        targets, contexts = (np.asarray(a, np.int32) for a in (targets, contexts))
+        labels, weights = (np.asarray(a, np.float32) for a in (labels, weights))
+        start, stop, n = int(start), int(stop), targets.shape[1]
+        if batch.get("n") != n:
+            batch.update(n=n, slot=np.full(len(table), -1, np.int32), rows=np.empty(2 * n, np.int32),
+                         grads=np.empty((numba.get_num_threads(), 2 * n, table.shape[1]), np.float32))
+        total, state["squares"] = _lazy_adam_batches(table, m_table, v_table, batch["slot"], batch["rows"], batch["grads"],
+                                                     targets, contexts, labels, weights, start, stop, int(opt.iterations),
+                                                     float(opt.learning_rate), l2, *settings, state["squares"])
+        opt.iterations.assign(int(opt.iterations) + stop - start)
+        for variable, array in zip(variables, (table, m_table, v_table)): variable.assign(array)
+        return total
     return train_steps
 
 # %% ../nbs/04_model.ipynb #d8cef5be

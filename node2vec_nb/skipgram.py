@@ -183,12 +183,18 @@ def _merge(key_chunks: Iterable[np.ndarray], vocabulary_size: int, method: str) 
         weights = counts[keys]
     else:
         parts = [np.unique(keys, return_counts=True) for keys in key_chunks]
+        several = len(parts) > 1
         keys, weights = (np.concatenate(p) for p in zip(*parts)) if parts else (np.empty(0, np.int64),) * 2
-        if len(parts) > 1:
+        del parts  # each chunk's counts are in keys and weights now: free them before the big merge
+        if several:
             keys, inverse = np.unique(keys, return_inverse=True)
             weights = np.bincount(inverse, weights=weights).astype(np.int64)
-    pair = keys >> 1
-    return _as_examples(pair // vocabulary_size, pair % vocabulary_size, keys & 1, weights)
+            del inverse
+    labels = (keys & 1).astype(np.float32)  # decode one column at a time: at most one int64 temporary besides keys
+    keys >>= 1
+    contexts = (keys % vocabulary_size).astype(np.int32)
+    keys //= vocabulary_size
+    return _as_examples(keys, contexts, labels, weights)
 
 # %% ../nbs/03_skipgram.ipynb #790fb37f
 _CHUNK_EXAMPLES = 2**22  # at most about this many keys per chunk of walks (peak memory ~250 MB)

@@ -302,11 +302,13 @@ def _alias_rows(indptr: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np
 
 def alias_tables(indptr: np.ndarray, # CSR row pointers: row r is entries indptr[r]:indptr[r+1]
                  weights: np.ndarray, # Positive weight of every entry
+                 progress: bool | None = None, # Show a bar? None: decide by progress_enabled
                 ) -> tuple[np.ndarray, np.ndarray]:
     "Walker's alias tables `(prob, alias)` for every CSR row at once: drawing from row r is O(1)."
     indptr = np.asarray(indptr, np.int64)
     prob, alias = np.empty(len(weights)), np.empty(len(weights), np.int32 if len(weights) < 2**31 else np.int64)
-    for a, b in _row_blocks(indptr):   # rows a block at a time: the temporary arrays stay a few hundred MB
+    blocks = list(_row_blocks(indptr))   # rows a block at a time: the temporary arrays stay a few hundred MB
+    for a, b in progress_bar(blocks, desc="Alias tables", progress=progress, unit="block"):
         lo, hi = indptr[a], indptr[b]
         if hi == lo: continue
         block_prob, block_alias = _alias_rows(indptr[a:b + 1] - lo, weights[lo:hi])
@@ -395,6 +397,8 @@ def random_walks(graph: nx.Graph | GraphEdges | CSRGraph, # Undirected, positive
     _check_walk_args(num_walks, num_steps, p, q, seed)
     csr = to_csr(graph)
     _check_size(csr.n_nodes, len(csr.indices))
+    if "alias" not in vars(csr):   # build the cached tables now, under their own bar: on a big graph they take a while
+        vars(csr)["alias"] = alias_tables(csr.indptr, csr.weights, progress=progress)
     rng = np.random.default_rng(seed)
     starts = np.concatenate([rng.permutation(csr.n_nodes) for _ in range(num_walks)])
     walks = np.zeros((len(starts), num_steps), np.int32)

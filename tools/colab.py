@@ -4,7 +4,7 @@
     python tools/colab.py nbs/01_graph.ipynb nbs/04_model.ipynb   # some lessons
     python tools/colab.py --all                                   # every notebook in nbs/
 
-The runtime is a virtual environment with Colab's usual stack (numpy, pandas, matplotlib, TensorFlow, Keras,
+The runtime is a virtual environment with Colab's usual stack (numpy, numba, pandas, matplotlib, TensorFlow, Keras,
 networkx, scipy, scikit-learn, tqdm, jinja2, a Jupyter kernel) and without node2vec_nb, fastcore or nbdev.
 The package reaches it only through the notebook's own install cell, whose GitHub URL is pointed at a wheel
 built from this checkout, and whose `[ -e /content ]` guard (true on Colab) is dropped. Every cell runs in
@@ -26,7 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GITHUB_URL = "git+https://github.com/node2vec-nb/node2vec_nb"
-COLAB_STACK = ["numpy", "pandas", "matplotlib", "tensorflow", "keras", "networkx", "scipy", "scikit-learn",
+COLAB_STACK = ["numpy", "numba", "pandas", "matplotlib", "tensorflow", "keras", "networkx", "scipy", "scikit-learn",
                "tqdm", "jinja2", "ipykernel", "nbclient", "nbformat", "requests"]
 NOT_IN_COLAB = ["node2vec_nb", "fastcore", "nbdev", "execnb"]
 
