@@ -9,10 +9,12 @@ import math
 from dataclasses import replace
 
 import networkx as nx
+import numba
 import numpy as np
 
-from .model import ProgressCallback, _no_retracing_warnings, get_embeddings, set_seed  # sets the Keras backend first
+from .model import ProgressCallback, _no_retracing_warnings, _prefetch_row, get_embeddings, set_seed  # sets the Keras backend first
 import keras
+import tensorflow as tf  # the gradients that the Adam kernel applies
 from keras import layers, ops
 
 from .core import TUTORIAL, Hyperparameters, check_hyperparameter, check_number, progress_bar, progress_enabled
@@ -101,6 +103,7 @@ class SkipGramNegativeSampling(keras.Model):
         self.item_embeddings = layers.Embedding(vocabulary_size, d, name="item_embeddings",
             embeddings_initializer=keras.initializers.RandomUniform(-0.5 / d, 0.5 / d, seed=seed))  # word2vec's start
         self.context_embeddings = layers.Embedding(vocabulary_size, d, embeddings_initializer="zeros", name="context_embeddings")
+        self.item_embeddings.build(); self.context_embeddings.build()  # walk_loss reads the tables directly
         cdf = np.cumsum(noise, dtype=np.float64) / np.sum(noise)
         cdf[np.flatnonzero(noise)[-1]:] = 1.0  # rounding can never select a token that has no noise probability
         self.noise_cdf = cdf.astype(np.float32)
@@ -110,6 +113,11 @@ class SkipGramNegativeSampling(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, walks):
+        loss = self.walk_loss(walks, self.item_embeddings.embeddings, self.context_embeddings.embeddings)
+        return ops.ones((ops.shape(walks)[0],)) * loss  # one value per walk, as fit expects; all equal to the batch's loss
+
+    def walk_loss(self, walks, target_table, context_table):
+        "The batch's loss per positive pair, with these target and context tables (`call` passes the model's own)."
         walks = ops.cast(walks, "int32")
         batch = ops.shape(walks)[0]
         mask = ops.cast(walks > 0, "float32")                                                  # 1. padding never trains
@@ -119,23 +127,24 @@ class SkipGramNegativeSampling(keras.Model):
         if self.close_gaps:                                                                    #    word2vec: kept tokens close up
             order = ops.argsort(ops.cast(1 - mask, "int32") * self.num_steps + ops.arange(self.num_steps, dtype="int32")[None], axis=-1)
             walks, mask = ops.take_along_axis(walks, order, axis=1), ops.take_along_axis(mask, order, axis=1)
-        targets, contexts = self.item_embeddings(walks), self.context_embeddings(walks)
+        targets, contexts = ops.take(target_table, walks, axis=0), ops.take(context_table, walks, axis=0)
         pair_weights = self.pair_weights[None] * mask[:, :, None] * mask[:, None, :]          # 2. pairs in the window
         scores = ops.matmul(targets, ops.transpose(contexts, (0, 2, 1)))                       #    (walks, steps, steps)
         positive = ops.sum(ops.softplus(-scores) * pair_weights)
         pairs_per_target = ops.sum(pair_weights, axis=-1)
         uniform = keras.random.uniform((batch * self.num_steps,), seed=self.seed_generator)    # 3. noise for the batch
         noise = ops.reshape(ops.cast(ops.searchsorted(self.noise_cdf, uniform, side="right"), "int32"), (batch, self.num_steps))
-        noise_scores = ops.matmul(targets, ops.transpose(self.context_embeddings(noise), (0, 2, 1)))
+        noise_scores = ops.matmul(targets, ops.transpose(ops.take(context_table, noise, axis=0), (0, 2, 1)))
         negative = ops.sum(ops.softplus(noise_scores) * pairs_per_target[:, :, None]) * (self.num_negative / self.num_steps)
-        loss = (positive + negative) / ops.maximum(ops.sum(pairs_per_target), 1.0)            # 4. per positive pair
-        return ops.ones((batch,)) * loss  # one value per walk, as fit expects; all equal to the batch's loss
+        return (positive + negative) / ops.maximum(ops.sum(pairs_per_target), 1.0)          # 4. per positive pair
 
 def _output_is_loss(y_true, y_pred):
     "The model's output already is the loss."
     return y_pred
 
 # %% ../nbs/08_sgns.ipynb #ea7d64c0
+_ADAM_KERNEL_ROWS = 10_000  # Tables with more rows train with the Adam kernel of "Beyond the tutorial: big tables"
+
 def train_sgns(walks, # Token ids, one walk per row (0 = padding)
                vocabulary_size: int, # Number of tokens, padding included
                embedding_dim: int = SGNS_SETTINGS.embedding_dim, # Length of each vector
@@ -149,12 +158,17 @@ def train_sgns(walks, # Token ids, one walk per row (0 = padding)
                close_gaps: bool = False, # Drop thinned tokens before windowing?
                seed: int = SGNS_SETTINGS.seed, # Seeds initial vectors, subsampling, noise and shuffling
                progress: bool | None = None, # Show a progress bar over training steps?
+               adam_kernel: bool | None = None, # Compiled Adam? None: above 10,000 rows
               ) -> tuple[keras.Model, list[float]]:
     "Train word2vec's skip-gram with negative sampling on walks; returns the model and each epoch's loss."
     walks = _check_walks(walks, vocabulary_size)
     for name, value in dict(embedding_dim=embedding_dim, window_size=window_size, num_negative=num_negative, epochs=epochs,
                             batch_size=batch_size, learning_rate=learning_rate, seed=seed).items():
         check_hyperparameter(name, value)
+    kernel = vocabulary_size > _ADAM_KERNEL_ROWS if adam_kernel is None else bool(adam_kernel)
+    if kernel and keras.backend.backend() != "tensorflow":
+        if adam_kernel: raise ValueError(f"adam_kernel=True needs the TensorFlow backend, but Keras runs on {keras.backend.backend()}: pass adam_kernel=False.")
+        kernel = False
     keep = None if subsample is None else keep_probabilities(walks, vocabulary_size, subsample)
     set_seed(seed)
     model = SkipGramNegativeSampling(vocabulary_size, walks.shape[1], noise_distribution(walks, vocabulary_size, noise_power), keep,
@@ -168,10 +182,12 @@ def train_sgns(walks, # Token ids, one walk per row (0 = padding)
     callbacks = [ProgressCallback(bar)] if progress_enabled(progress) else []
     try:
         with _no_retracing_warnings():
+            train_epoch = _adam_kernel_epochs(model) if kernel else None
             for _ in range(epochs):
-                history = model.fit(walks[rng.permutation(len(walks))], zeros, batch_size=batch_size, epochs=1,
-                                    shuffle=False, verbose=0, callbacks=callbacks)
-                losses.append(float(history.history["loss"][-1]))
+                shuffled = walks[rng.permutation(len(walks))]
+                if kernel: losses.append(train_epoch(shuffled, batch_size, bar))
+                else: losses.append(float(model.fit(shuffled, zeros, batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
+                                                    callbacks=callbacks).history["loss"][-1]))
     finally: bar.close()
     return model, losses
 
@@ -201,3 +217,91 @@ def sgns_embeddings(graph: nx.Graph, # The graph to embed
                           num_negative=hp.num_negative, epochs=hp.epochs, batch_size=hp.batch_size, learning_rate=hp.learning_rate,
                           subsample=subsample, noise_power=noise_power, close_gaps=close_gaps, seed=hp.seed, progress=progress)
     return get_embeddings(model) if vectors == "target" else sgns_vectors(model)
+
+# %% ../nbs/08_sgns.ipynb #ak0cd002
+@numba.njit(parallel=True, nogil=True, cache=True, fastmath={"reassoc", "contract", "nsz"}, error_model="numpy")  # SIMD; no zero-division checks
+def _adam_from_slices(table, m_table, v_table, # A table and Adam's two moments, updated in place
+                      indices, values, # The table's gradient: slice i belongs to row indices[i], rows may repeat
+                      slot, rows, sums, squares, # Scratch: -1 per row; distinct rows; their gradient and sum of squares
+                      alpha, b1, b2, eps):
+    "Keras's Adam step on TensorFlow for a gradient of slices: each row's slices, and their squares, are added up; then every row is updated."
+    k, d = 0, table.shape[1]
+    for i in range(len(indices)):  # the distinct rows, numbered in order of first use
+        row = indices[i]
+        if slot[row] < 0:
+            slot[row], rows[k] = k, row
+            k += 1
+    sums[:k], squares[:k] = 0.0, 0.0
+    for i in range(len(indices)):
+        if i + 8 < len(indices): _prefetch_row(sums, slot[indices[i + 8]]); _prefetch_row(squares, slot[indices[i + 8]])
+        x, total, total_sq = values[i], sums[slot[indices[i]]], squares[slot[indices[i]]]
+        for e in range(d):
+            total[e] += x[e]
+            total_sq[e] += x[e] * x[e]  # Keras squares each slice, then adds: v sees the sum of squares
+    for row in numba.prange(table.shape[0]):  # every row: an unused one has gradient 0, its moments decay and it still moves
+        s, w, m, v = slot[row], table[row], m_table[row], v_table[row]
+        if s >= 0:
+            g, g2 = sums[s], squares[s]
+            for e in range(d):
+                m[e] += (g[e] - m[e]) * np.float32(1 - b1)
+                v[e] += (g2[e] - v[e]) * np.float32(1 - b2)
+                w[e] -= m[e] * alpha / (math.sqrt(v[e]) + np.float32(eps))
+        else:
+            for e in range(d):
+                m[e] += (np.float32(0.0) - m[e]) * np.float32(1 - b1)
+                v[e] += (np.float32(0.0) - v[e]) * np.float32(1 - b2)
+                w[e] -= m[e] * alpha / (math.sqrt(v[e]) + np.float32(eps))
+    for r in range(k): slot[rows[r]] = -1
+
+# %% ../nbs/08_sgns.ipynb #ak0cd004
+def _shared_with_tensorflow(array: np.ndarray) -> tuple[np.ndarray, tf.Tensor]:
+    "A copy of `array` aligned as TensorFlow needs, and a tensor that reads the same memory: the kernel's updates need no copying."
+    buffer = np.empty(array.nbytes + 64, np.uint8)
+    start = -buffer.ctypes.data % 64
+    aligned = buffer[start:start + array.nbytes].view(array.dtype).reshape(array.shape)
+    aligned[...] = array
+    return aligned, tf.experimental.dlpack.from_dlpack(aligned.__dlpack__())
+
+def _numpy_view(tensor) -> np.ndarray:
+    "`tensor`'s values as a NumPy array, without a copy where TensorFlow supports it."
+    return np.from_dlpack(tensor) if hasattr(tensor, "__dlpack__") else tensor.numpy()
+
+def _adam_kernel_epochs(model: SkipGramNegativeSampling, # Compiled with Keras's Adam, as train_sgns does
+                       ):
+    "A function `(walks, batch_size, bar)` that trains `model` one epoch on `walks`, in order, and returns the epoch's loss."
+    opt, embedding_layers = model.optimizer, (model.item_embeddings, model.context_embeddings)
+    opt.build(model.trainable_variables)
+    index = [opt._get_variable_index(layer.embeddings) for layer in embedding_layers]
+    state = [[np.array(ops.convert_to_numpy(v), np.float32) for v in (layer.embeddings, opt._momentums[i], opt._velocities[i])]
+             for layer, i in zip(embedding_layers, index)]
+    shared = [_shared_with_tensorflow(table) for table, _, _ in state]  # TensorFlow reads the tables the kernel updates
+    for s, (table, tensor) in zip(state, shared): s[0] = table
+    b1, b2, eps = (np.float32(x) for x in (opt.beta_1, opt.beta_2, opt.epsilon))
+    slot, scratch = np.full(len(state[0][0]), -1, np.int32), {}
+
+    @tf.function(reduce_retracing=True)
+    def gradients(walks, target_table, context_table):
+        with tf.GradientTape() as tape:
+            tape.watch((target_table, context_table))
+            loss = model.walk_loss(walks, target_table, context_table)
+        return loss, [(g.indices, g.values) for g in tape.gradient(loss, (target_table, context_table))]
+
+    def train_epoch(walks, batch_size, bar):
+        total = 0.0
+        for start in range(0, len(walks), batch_size):
+            batch, step = walks[start:start + batch_size], np.float32(int(opt.iterations) + 1)
+            alpha = np.float32(opt.learning_rate) * np.sqrt(1 - b2**step) / (1 - b1**step)  # as Keras computes it, in float32
+            loss, slices = gradients(batch, shared[0][1], shared[1][1])
+            for (table, m, v), (indices, values) in zip(state, slices):
+                indices, values = _numpy_view(indices).astype(np.int32, copy=False), _numpy_view(values)
+                if scratch.get("n", 0) < len(indices):
+                    scratch.update(n=len(indices), rows=np.empty(len(indices), np.int32), sums=np.empty(values.shape, np.float32),
+                                   squares=np.empty(values.shape, np.float32))
+                _adam_from_slices(table, m, v, indices, values, slot, scratch["rows"], scratch["sums"], scratch["squares"], alpha, b1, b2, eps)
+            opt.iterations.assign_add(1)
+            total += float(loss) * len(batch)
+            bar.update(1)
+        for layer, i, (table, m, v) in zip(embedding_layers, index, state):
+            layer.embeddings.assign(table); opt._momentums[i].assign(m); opt._velocities[i].assign(v)
+        return total / len(walks)
+    return train_epoch
