@@ -223,6 +223,29 @@ def _batches_in_order(examples, batch_size: int, order: np.ndarray) -> tuple[dic
     return {"target": targets, "context": contexts}, labels, weights
 
 
+def batch_dataset(batches, # (inputs, labels, weights) from epoch_batches
+                 ) -> tf.data.Dataset:
+    "A `tf.data.Dataset` whose elements are the ready-made batches of `batches`, in order."
+    options = tf.data.Options()
+    options.experimental_optimization.apply_default_optimizations = False  # tf.data's graph rewrites would copy the arrays each epoch
+    return tf.data.Dataset.from_tensor_slices(batches).with_options(options)
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    "A Keras callback that advances the `tqdm` bar `bar` by the batches trained and shows the running loss."
+    def __init__(self, bar): # A tqdm bar, e.g. from progress_bar
+        super().__init__()
+        self.bar, self._done = bar, 0
+
+    def on_epoch_begin(self, epoch, logs=None): self._done = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = min(batch + 1, self.params.get("steps") or batch + 1)  # with steps_per_execution, `batch` jumps
+        self.bar.update(done - self._done)
+        self._done = done
+        if logs and "loss" in logs: self.bar.set_postfix(loss=f"{float(logs['loss']):.4f}", refresh=False)
+
+# %% ../nbs/04_model.ipynb #pm0a1b04
 def _compile_shuffle(next_uint32):
     "NumPy's `Generator.shuffle` of `0 … n-1` (Fisher–Yates, `random_interval`), compiled for a bit generator's `next_uint32`."
     @numba.njit(nogil=True)
@@ -263,29 +286,6 @@ def _permutation(n: int, # Length of the order
     order = np.empty(n, np.int32)
     with bits.lock: _SHUFFLES[key](order, bits.ctypes.state_address)
     return order
-
-
-def batch_dataset(batches, # (inputs, labels, weights) from epoch_batches
-                 ) -> tf.data.Dataset:
-    "A `tf.data.Dataset` whose elements are the ready-made batches of `batches`, in order."
-    options = tf.data.Options()
-    options.experimental_optimization.apply_default_optimizations = False  # tf.data's graph rewrites would copy the arrays each epoch
-    return tf.data.Dataset.from_tensor_slices(batches).with_options(options)
-
-
-class ProgressCallback(keras.callbacks.Callback):
-    "A Keras callback that advances the `tqdm` bar `bar` by the batches trained and shows the running loss."
-    def __init__(self, bar): # A tqdm bar, e.g. from progress_bar
-        super().__init__()
-        self.bar, self._done = bar, 0
-
-    def on_epoch_begin(self, epoch, logs=None): self._done = 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        done = min(batch + 1, self.params.get("steps") or batch + 1)  # with steps_per_execution, `batch` jumps
-        self.bar.update(done - self._done)
-        self._done = done
-        if logs and "loss" in logs: self.bar.set_postfix(loss=f"{float(logs['loss']):.4f}", refresh=False)
 
 # %% ../nbs/04_model.ipynb #2fd0b17e
 _CHUNK = 64  # Batches per call of the compiled loop (or per fit execution): hides Python's cost per call, keeps the bar smooth
@@ -461,6 +461,14 @@ def _lazy_adam_batches(table, m_table, v_table, # The embedding table and Adam's
         squares += changes[:k].sum()
     return total, squares
 
+def _adam_state(opt: keras.optimizers.Adam, # Built for `variable`
+                variable, # A trainable Keras variable
+               ) -> tuple[tuple, list[np.ndarray]]:
+    "`variable` and Adam's two moments for it, as Keras variables and as float32 NumPy copies to train and write back."
+    index = opt._get_variable_index(variable)
+    variables = (variable, opt._momentums[index], opt._velocities[index])
+    return variables, [np.array(ops.convert_to_numpy(v), dtype=np.float32) for v in variables]
+
 def _sparse_adam_steps(model: keras.Model, # A model from create_model, compiled with compile_model
                        ahead: int = _PREFETCH_AHEAD, # Prefetch the rows this many examples ahead; 0: no prefetching
                       ):
@@ -469,9 +477,7 @@ def _sparse_adam_steps(model: keras.Model, # A model from create_model, compiled
     if not isinstance(opt, keras.optimizers.Adam) or opt.amsgrad or opt.weight_decay or opt.clipnorm or opt.global_clipnorm or opt.clipvalue or opt.use_ema:
         raise ValueError("sparse updates implement compile_model's plain Adam: no amsgrad, weight decay, clipping or EMA.")
     opt.build(model.trainable_variables)
-    index = opt._get_variable_index(layer.embeddings)
-    variables = (layer.embeddings, opt._momentums[index], opt._velocities[index])
-    table, m_table, v_table = (np.array(ops.convert_to_numpy(v), dtype=np.float32) for v in variables)  # trained here, written back
+    variables, (table, m_table, v_table) = _adam_state(opt, layer.embeddings)  # trained here, written back
     l2 = float(layer.embeddings_regularizer.l2) if layer.embeddings_regularizer is not None else 0.0
     settings = float(opt.beta_1), float(opt.beta_2), float(opt.epsilon)
     batch = {}

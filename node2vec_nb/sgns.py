@@ -12,7 +12,7 @@ import networkx as nx
 import numba
 import numpy as np
 
-from .model import ProgressCallback, _no_retracing_warnings, _prefetch_row, get_embeddings, set_seed  # sets the Keras backend first
+from .model import _PREFETCH_AHEAD, ProgressCallback, _adam_state, _no_retracing_warnings, _prefetch_row, get_embeddings, set_seed  # sets the Keras backend first
 import keras
 import tensorflow as tf  # the gradients that the Adam kernel applies
 from keras import layers, ops
@@ -233,7 +233,9 @@ def _adam_from_slices(table, m_table, v_table, # A table and Adam's two moments,
             k += 1
     sums[:k], squares[:k] = 0.0, 0.0
     for i in range(len(indices)):
-        if i + 8 < len(indices): _prefetch_row(sums, slot[indices[i + 8]]); _prefetch_row(squares, slot[indices[i + 8]])
+        if i + _PREFETCH_AHEAD < len(indices):
+            ahead = slot[indices[i + _PREFETCH_AHEAD]]
+            _prefetch_row(sums, ahead); _prefetch_row(squares, ahead)
         x, total, total_sq = values[i], sums[slot[indices[i]]], squares[slot[indices[i]]]
         for e in range(d):
             total[e] += x[e]
@@ -269,13 +271,11 @@ def _numpy_view(tensor) -> np.ndarray:
 def _adam_kernel_epochs(model: SkipGramNegativeSampling, # Compiled with Keras's Adam, as train_sgns does
                        ):
     "A function `(walks, batch_size, bar)` that trains `model` one epoch on `walks`, in order, and returns the epoch's loss."
-    opt, embedding_layers = model.optimizer, (model.item_embeddings, model.context_embeddings)
+    opt = model.optimizer
     opt.build(model.trainable_variables)
-    index = [opt._get_variable_index(layer.embeddings) for layer in embedding_layers]
-    state = [[np.array(ops.convert_to_numpy(v), np.float32) for v in (layer.embeddings, opt._momentums[i], opt._velocities[i])]
-             for layer, i in zip(embedding_layers, index)]
+    variables, state = zip(*(_adam_state(opt, layer.embeddings) for layer in (model.item_embeddings, model.context_embeddings)))
     shared = [_shared_with_tensorflow(table) for table, _, _ in state]  # TensorFlow reads the tables the kernel updates
-    for s, (table, tensor) in zip(state, shared): s[0] = table
+    for arrays, (table, _) in zip(state, shared): arrays[0] = table
     b1, b2, eps = (np.float32(x) for x in (opt.beta_1, opt.beta_2, opt.epsilon))
     slot, scratch = np.full(len(state[0][0]), -1, np.int32), {}
 
@@ -301,7 +301,7 @@ def _adam_kernel_epochs(model: SkipGramNegativeSampling, # Compiled with Keras's
             opt.iterations.assign_add(1)
             total += float(loss) * len(batch)
             bar.update(1)
-        for layer, i, (table, m, v) in zip(embedding_layers, index, state):
-            layer.embeddings.assign(table); opt._momentums[i].assign(m); opt._velocities[i].assign(v)
+        for keras_variables, arrays in zip(variables, state):
+            for variable, array in zip(keras_variables, arrays): variable.assign(array)
         return total / len(walks)
     return train_epoch
