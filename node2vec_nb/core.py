@@ -10,16 +10,16 @@ import math
 import os
 import sys
 import tempfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from numbers import Integral, Real
 
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['TUTORIAL', 'QUERY_MOVIES', 'PROGRESS_DELAY', 'BYTES_PER_EDGE', 'BYTES_PER_TOKEN', 'BYTES_PER_EXAMPLE',
-           'BYTES_PER_PARAMETER', 'Hyperparameters', 'check_number', 'check_hyperparameters', 'check_hyperparameter',
-           'progress_enabled', 'progress_bar', 'silence_native_stderr', 'estimate_memory', 'InsufficientMemoryError',
-           'available_memory', 'check_fits']
+__all__ = ['TUTORIAL', 'QUERY_MOVIES', 'SGNS_SETTINGS', 'PROGRESS_DELAY', 'BYTES_PER_EDGE', 'BYTES_PER_TOKEN',
+           'BYTES_PER_EXAMPLE', 'BYTES_PER_PARAMETER', 'Hyperparameters', 'check_number', 'check_hyperparameters',
+           'check_hyperparameter', 'progress_enabled', 'progress_bar', 'silence_native_stderr', 'estimate_memory',
+           'InsufficientMemoryError', 'available_memory', 'check_fits']
 
 # %% ../nbs/00a_core.ipynb #71eadcb5
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ QUERY_MOVIES = (
     "Terminator 2: Judgment Day (1991)",
     "Godfather, The (1972)",
 )
+
+# %% ../nbs/00a_core.ipynb #a349e2cb
+SGNS_SETTINGS = replace(TUTORIAL, num_walks=10, num_steps=80, q=0.125, window_size=10, num_negative=5,
+                        embedding_dim=128, epochs=2, batch_size=256, learning_rate=0.03)
 
 # %% ../nbs/00a_core.ipynb #099daeea
 def check_number(value, # The value to check

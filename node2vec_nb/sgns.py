@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import networkx as nx
 import numba
@@ -17,16 +16,12 @@ import keras
 import tensorflow as tf  # the gradients that the Adam kernel applies
 from keras import layers, ops
 
-from .core import TUTORIAL, Hyperparameters, check_hyperparameter, check_number, progress_bar, progress_enabled
+from .core import SGNS_SETTINGS, TUTORIAL, Hyperparameters, check_hyperparameter, check_number, progress_bar, progress_enabled
 from .walk import random_walks
 
 # %% auto #0
-__all__ = ['SGNS_SETTINGS', 'token_counts', 'noise_distribution', 'keep_probabilities', 'window_weights',
-           'SkipGramNegativeSampling', 'train_sgns', 'sgns_vectors', 'sgns_embeddings']
-
-# %% ../nbs/08_sgns.ipynb #66df8d71
-SGNS_SETTINGS = replace(TUTORIAL, num_walks=10, num_steps=80, q=0.125, window_size=10, num_negative=5, embedding_dim=128,
-                        epochs=2, batch_size=256, learning_rate=0.03)
+__all__ = ['token_counts', 'noise_distribution', 'keep_probabilities', 'window_weights', 'SkipGramNegativeSampling', 'train_sgns',
+           'sgns_vectors', 'sgns_embeddings']
 
 # %% ../nbs/08_sgns.ipynb #69bdedcd
 def _check_walks(walks, vocabulary_size: int) -> np.ndarray:
