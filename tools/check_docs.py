@@ -33,6 +33,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PROC = REPO / "_proc"
 COLUMN = 90  # characters of monospace text that fit the page's content column
+CODE_COLUMN = 88  # characters of a code line that fit it: body-width 900px and code at 0.8rem show 92 at a
+                  # 1366-pixel-wide window, 101 at 1440 (measured with Chromium); 88 is black's line length
 
 _link = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _fence = re.compile(r"^(```+|~~~+)\s*\{?([\w-]*)\}?.*?\n(.*?)^\1\s*$", re.M | re.S)
@@ -183,8 +185,17 @@ def check_config() -> list[str]:
     return problems
 
 
+def _hidden_source(src: str) -> bool:
+    "Does the rendered page leave out this code cell's source? (nbdev shows `exports` cells, not `export` ones.)"
+    d = {}
+    for line in src.splitlines():
+        m = re.match(r"^\s*#\|\s*([\w-]+)\s*:?\s*(.*)$", line)
+        if m: d[m.group(1)] = m.group(2).strip().lower()
+    return bool({"hide", "default_exp", "export", "exporti"} & set(d)) or d.get("echo") == "false" or d.get("include") == "false"
+
+
 def check_notebooks() -> list[str]:
-    "Every lesson has its Colab badge, its install cell, an export cell that is harmless outside the repo, and a sidebar entry."
+    "Each lesson has its Colab badge, install cell, a guarded export cell, a sidebar entry, and code that fits."
     cfg = _settings()
     problems, sidebar = [], (REPO / "nbs" / "sidebar.yml").read_text()
     listed = set(re.findall(r"[\w.]+\.ipynb", sidebar))
@@ -196,6 +207,11 @@ def check_notebooks() -> list[str]:
         if badge not in text: problems.append(f"{nb.name}: no Colab badge linking to {badge}")
         if not any("pip install" in c and "node2vec_nb @ git+https://github.com/" in c and "fastcore" in c for c in cells):
             problems.append(f"{nb.name}: no install cell that installs node2vec_nb and fastcore")
+        for i, c in enumerate(json.loads(text)["cells"]):
+            if c["cell_type"] != "code" or _hidden_source(_src(c)): continue
+            for line in _src(c).splitlines():
+                if len(line) > CODE_COLUMN:
+                    problems.append(f"{nb.name}: cell {i}: a code line of {len(line)} characters scrolls sideways (at most {CODE_COLUMN}): {line.strip()[:50]!r}…")
         for c in cells:
             if "nbdev_export()" in c and 'Path("../settings.ini").exists()' not in c:
                 problems.append(f"{nb.name}: its export cell fails outside the repo (guard it with Path(\"../settings.ini\").exists())")

@@ -9,7 +9,8 @@ What counts, page by page, as the rendered site shows it:
 
 - main path: what a reader sees without opening anything. Markdown outside collapsed callouts
   (`::: {.callout-... collapse="true"}` ... `:::`, which may span cells), and the source of code cells that are
-  neither hidden (`#| hide`, `#| echo: false`, `#| include: false`) nor folded (`#| code-fold: true`);
+  neither hidden (`#| hide`, `#| export`, `#| exporti`, `#| echo: false`, `#| include: false`; nbdev shows
+  `#| exports` cells) nor folded (`#| code-fold: true`);
 - visible: the same plus everything inside the folds;
 - test lines: lines of visible code cells that call a `fastcore.test` function or `assert`;
 - reading time: main-path words at 200 a minute plus main-path code lines at 20 a minute, rounded. Calibrated on
@@ -55,7 +56,7 @@ def directives(src: str) -> dict[str, str]:
 def hidden(src: str) -> bool:
     "Is the cell's source absent from the rendered page?"
     d = directives(src)
-    return "hide" in d or d.get("echo") == "false" or d.get("include") == "false" or "default_exp" in d
+    return bool({"hide", "default_exp", "export", "exporti"} & set(d)) or d.get("echo") == "false" or d.get("include") == "false"
 
 
 def prose_words(text: str) -> int:
