@@ -141,12 +141,13 @@ def progress_bar(iterable=None, # What to iterate over, if anything
 # %% ../nbs/00a_core.ipynb #f07e1603
 @contextlib.contextmanager
 def silence_native_stderr():
-    "Hide what native code writes to standard error inside the block; replay it if the block raises."
+    "Hide what native code writes to standard error inside the block; replay it if the block fails."
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
         try: yield
+        except KeyboardInterrupt: raise   # Ctrl-C: nothing to explain
         except BaseException:
             os.dup2(saved, 2); captured.seek(0)
             sys.stderr.write(captured.read().decode(errors="replace"))

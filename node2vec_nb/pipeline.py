@@ -10,7 +10,10 @@ import inspect
 import json
 import os
 import re
+import shutil
+import signal
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -18,18 +21,13 @@ from dataclasses import asdict, fields, replace
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
-from .analysis import export_projector, print_related, query_tokens, related_movies
-from .core import (QUERY_MOVIES, TUTORIAL, Hyperparameters, InsufficientMemoryError, check_fits, check_number,
-                              estimate_memory, silence_native_stderr)
-from .data import VARIANTS, DownloadError, catalog, load_movielens
-from .graph import graph_edges, graph_stats
-from .skipgram import generate_examples
-from .walk import make_vocabulary, random_walks, to_csr
+from .core import (QUERY_MOVIES, SGNS_SETTINGS, TUTORIAL, Hyperparameters, InsufficientMemoryError,
+                              check_fits, check_number, estimate_memory)
+from .data import VARIANTS, DownloadError, catalog
 
 # %% auto #0
-__all__ = ['TRAINERS', 'MODELS', 'PROG', 'model_defaults', 'run_pipeline', 'build_parser', 'main']
+__all__ = ['BACKENDS', 'TRAINERS', 'MODELS', 'RESULT_FILES', 'PROG', 'KerasUnavailableError', 'model_defaults', 'run_pipeline',
+           'build_parser', 'main']
 
 # %% ../nbs/10_pipeline.ipynb #a0a6a4f8
 def _check_out(out: str | Path, # Output directory, created later if it does not exist
@@ -50,33 +48,70 @@ def _check_out(out: str | Path, # Output directory, created later if it does not
 def _stage(seconds: dict, # Where to record the time
            name: str,     # Stage name
           ):
-    "Record the wall seconds the `with` block takes in `seconds[name]`."
+    "Record the wall seconds the `with` block takes in `seconds[name]`; an interrupt remembers the stage."
     start = time.perf_counter()
-    yield
+    try: yield
+    except KeyboardInterrupt as e:
+        if not hasattr(e, "stage"): e.stage = name
+        raise
     seconds[name] = round(time.perf_counter() - start, 3)
 
-def _import_keras(seconds: dict, log):
-    "Import the model modules as a timed stage of its own, saying so first when Keras and TensorFlow are not loaded yet."
-    if "keras" not in sys.modules: log("Importing Keras and TensorFlow…")
-    with _stage(seconds, "import"): import node2vec_nb.model, node2vec_nb.sgns  # noqa: F401
+class KerasUnavailableError(ImportError):
+    "Keras, or the backend it is set to use, cannot be imported (the message says what to install)."
 
-def _train_tutorial(walks: np.ndarray, vocabulary_size: int, hp: Hyperparameters, seconds: dict, progress, log):
+BACKENDS = ("tensorflow", "jax", "torch")  # the Keras backends this package is tested with
+
+def _keras_error(error: Exception) -> KerasUnavailableError:
+    "A one-line error for a Keras import that failed: the missing package and how to get it, or the backends to choose."
+    backend, choices = os.environ.get("KERAS_BACKEND"), ", ".join(BACKENDS)
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        package = error.name.split(".")[0]
+        needs = f"KERAS_BACKEND={backend} needs" if backend else "Keras needs"
+        return KerasUnavailableError(f"{needs} {package}, which is not installed: pip install {package}, "
+                                     f"or set KERAS_BACKEND to another backend ({choices}).")
+    if backend: return KerasUnavailableError(f"KERAS_BACKEND={backend} is not a backend Keras can load: "
+                                             f"set it to one of {choices}.")
+    return KerasUnavailableError(f"Keras cannot start: {' '.join(str(error).split())}")
+
+def _import_keras(seconds: dict, log):
+    "Import the model modules as a timed stage of its own; the line that says so names the backend Keras loaded."
+    if "keras" in sys.modules:
+        with _stage(seconds, "import"): import node2vec_nb.model, node2vec_nb.sgns  # noqa: F401
+        return
+    log("Importing Keras…", end="", flush=True)
+    done = False
+    try:
+        with _stage(seconds, "import"): import node2vec_nb.model, node2vec_nb.sgns  # noqa: F401
+        done = True
+    except ModuleNotFoundError as e: raise _keras_error(e) from None
+    except ValueError as e:   # an unknown KERAS_BACKEND
+        if "backend" not in str(e).lower(): raise
+        raise _keras_error(e) from None
+    finally:
+        if not done: log("")   # end the line before the error
+    import keras
+    log(f" {keras.backend.backend()} backend, {seconds['import']:.1f} s")
+
+def _train_tutorial(walks, vocabulary_size: int, hp: Hyperparameters, seconds: dict, progress, log):
     "The tutorial's model: skip-gram examples, then `train_model`; returns (embeddings, losses, number of examples)."
     _import_keras(seconds, log)
     from node2vec_nb.model import get_embeddings, train_model
+    from node2vec_nb.skipgram import generate_examples
     with _stage(seconds, "examples"):
         examples = generate_examples(walks, window_size=hp.window_size, num_negative=hp.num_negative,
                                      vocabulary_size=vocabulary_size, seed=hp.seed, progress=progress)
     log(f"Examples: {len(examples.targets):,} weighted (target, context, label) rows ({seconds['examples']:.1f} s)")
     with _stage(seconds, "training"):
         trained, losses = train_model(examples, vocabulary_size, embedding_dim=hp.embedding_dim, epochs=hp.epochs,
-                                      batch_size=hp.batch_size, learning_rate=hp.learning_rate, seed=hp.seed, progress=progress)
+                                      batch_size=hp.batch_size, learning_rate=hp.learning_rate, seed=hp.seed,
+                                      progress=progress)
     return get_embeddings(trained), losses, len(examples.targets)
 
-def _sgns_pairs(walks: np.ndarray, # Token ids, one walk per row (0 = padding)
+def _sgns_pairs(walks, # Token ids, one walk per row (0 = padding)
                 window_size: int, # Largest target–context distance
                ) -> int:
-    "Positive (target, context) pairs SGNS trains on per epoch: position pairs of the walks, weighted by its shrinking window."
+    "Positive (target, context) pairs SGNS trains on per epoch: position pairs of the walks, weighted by its window."
+    import numpy as np
     from node2vec_nb.sgns import window_weights
     weights = window_weights(walks.shape[1], window_size).astype(np.float64)
     valid = walks > 0
@@ -84,7 +119,7 @@ def _sgns_pairs(walks: np.ndarray, # Token ids, one walk per row (0 = padding)
     rest = valid[~full].astype(np.float64)  # walks with padding count only their real tokens
     return int(round(full.sum() * weights.sum() + np.einsum("ni,ij,nj->", rest, weights, rest)))
 
-def _train_sgns(walks: np.ndarray, vocabulary_size: int, hp: Hyperparameters, seconds: dict, progress, log):
+def _train_sgns(walks, vocabulary_size: int, hp: Hyperparameters, seconds: dict, progress, log):
     "Skip-gram with negative sampling straight on the walks (`train_sgns`): no examples are materialised."
     _import_keras(seconds, log)
     from node2vec_nb.model import get_embeddings
@@ -92,9 +127,10 @@ def _train_sgns(walks: np.ndarray, vocabulary_size: int, hp: Hyperparameters, se
     pairs = _sgns_pairs(walks, hp.window_size)
     log(f"Pairs: {pairs:,} (target, context) pairs per epoch; negatives are drawn batch by batch")
     with _stage(seconds, "training"):
-        trained, losses = train_sgns(walks, vocabulary_size, embedding_dim=hp.embedding_dim, window_size=hp.window_size,
-                                     num_negative=hp.num_negative, epochs=hp.epochs, batch_size=hp.batch_size,
-                                     learning_rate=hp.learning_rate, seed=hp.seed, progress=progress)
+        trained, losses = train_sgns(walks, vocabulary_size, embedding_dim=hp.embedding_dim,
+                                     window_size=hp.window_size, num_negative=hp.num_negative, epochs=hp.epochs,
+                                     batch_size=hp.batch_size, learning_rate=hp.learning_rate, seed=hp.seed,
+                                     progress=progress)
     return get_embeddings(trained), losses, pairs
 
 TRAINERS = {"tutorial": _train_tutorial, "sgns": _train_sgns}
@@ -102,24 +138,57 @@ MODELS = tuple(TRAINERS)
 
 def model_defaults(model: str = "tutorial", # One of MODELS
                   ) -> Hyperparameters:
-    "The hyperparameters `model` trains with unless told otherwise: `TUTORIAL`, or the SGNS settings for `\"sgns\"`."
+    "The hyperparameters `model` trains with unless told otherwise: `TUTORIAL`, or `SGNS_SETTINGS` for `\"sgns\"`."
     if model not in MODELS: raise ValueError(f"Unknown model {model!r}: choose one of {', '.join(MODELS)}.")
-    if model == "sgns":
-        from node2vec_nb.sgns import SGNS_SETTINGS  # imports Keras
-        return SGNS_SETTINGS
-    return TUTORIAL
+    return SGNS_SETTINGS if model == "sgns" else TUTORIAL
 
 def _differences(hp: Hyperparameters) -> str:
     "The settings of `hp` that differ from the tutorial's, as 'name=value, …' ('' if none)."
-    return ", ".join(f"{f.name}={getattr(hp, f.name)}" for f in fields(hp) if getattr(hp, f.name) != getattr(TUTORIAL, f.name))
+    return ", ".join(f"{f.name}={getattr(hp, f.name)}" for f in fields(hp)
+                     if getattr(hp, f.name) != getattr(TUTORIAL, f.name))
 
 def _spark_engine(master: str): # A Spark master URL, e.g. "local[2]"
-    "`spark_graph_and_walks`, once pyspark and Java are known to be there; else a one-line error saying what to install."
+    "`spark_graph_and_walks`, once pyspark and Java are known to be there; else a one-line error."
     if not isinstance(master, str) or not master.strip():
         raise ValueError(f"spark must be a Spark master URL such as 'local[2]' or 'spark://host:7077', got {master!r}.")
     from node2vec_nb.spark import _require_spark, spark_graph_and_walks  # pyspark itself loads only when Spark starts
     _require_spark()
     return spark_graph_and_walks
+
+def _default_queries(vocabulary: Sequence[str], # Token → movie id; 0 = padding
+                     movies, # Movies table
+                     ratings, # Ratings table, to rank movies by their number of ratings
+                    ) -> tuple[list[str], str]:
+    "The tutorial's query titles that are in the graph, its most-rated movies for the others, and a line saying so."
+    cat, in_graph = catalog(movies), set(vocabulary[1:])
+    titles = [t for t in QUERY_MOVIES if cat.id_of.get(t) in in_graph]
+    missing = len(QUERY_MOVIES) - len(titles)
+    if not missing: return titles, ""
+    chosen = {cat.id_of[t] for t in titles}
+    for movie in ratings["movieId"].value_counts().index:   # most-rated first
+        if len(titles) == len(QUERY_MOVIES): break
+        title = cat.title_of.get(movie)
+        if movie in in_graph and movie not in chosen and title is not None and cat.id_of[title] == movie:
+            titles.append(title)
+    added = len(titles) + missing - len(QUERY_MOVIES)
+    if added == len(titles):
+        return titles, (f"Queries: none of the tutorial's movies is in this graph; "
+                        f"its {added} most-rated movies stand in.")
+    return titles, (f"Queries: {missing} of the tutorial's movies {'is' if missing == 1 else 'are'} not in this graph; "
+                    f"its {added} most-rated other movies stand in.")
+
+RESULT_FILES = ("embeddings.tsv", "metadata.tsv", "loss.png", "summary.json")
+
+@contextmanager
+def _results_folder(out: Path): # The run's output folder
+    "A scratch folder beside `out` for the results; their files move into `out` only once all are written."
+    out.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        yield scratch
+        out.mkdir(exist_ok=True)
+        for path in scratch.iterdir(): os.replace(path, out / path.name)
+    finally: shutil.rmtree(scratch, ignore_errors=True)
 
 def _save_loss_plot(losses: list[float], model: str, path: Path):
     "Save the loss per epoch, with whole-epoch ticks, as a PNG."
@@ -147,7 +216,7 @@ def run_pipeline(hp: Hyperparameters | None = None, # Every setting; None: model
                  data: str | Path | None = None, # A MovieLens directory or zip; None: dataset
                  dataset: str = "ml-latest-small", # Variant to use when data is None
                  out: str | Path | None = None, # Folder for the four result files; None: none
-                 queries: Sequence[str] | None = None, # Titles to relate; None: QUERY_MOVIES
+                 queries: Sequence[str] | None = None, # Titles; None: the tutorial's, if in the graph
                  top_k: int = 5, # Related movies per query, the query included
                  model: str = "tutorial", # "tutorial" or "sgns"
                  spark: str | None = None, # Spark master for graph and walks; None: numpy
@@ -155,21 +224,29 @@ def run_pipeline(hp: Hyperparameters | None = None, # Every setting; None: model
                  verbose: bool = True, # Print sizes, stage times and related movies
                 ) -> dict:
     "Run node2vec from ratings to related movies and return a JSON-ready summary, writing files to `out` if given."
-    queries = QUERY_MOVIES if queries is None else queries
     log = print if verbose else (lambda *a, **k: None)
     if model not in MODELS: raise ValueError(f"Unknown model {model!r}: choose one of {', '.join(MODELS)}.")
     hp = model_defaults(model) if hp is None else hp
-    if not isinstance(hp, Hyperparameters): raise ValueError(f"hp must be a Hyperparameters, got {type(hp).__name__}; e.g. dataclasses.replace(TUTORIAL, p=0.5).")
+    if not isinstance(hp, Hyperparameters):
+        raise ValueError(f"hp must be a Hyperparameters, got {type(hp).__name__}; e.g. dataclasses.replace(TUTORIAL, p=0.5).")
     hp.validate()
     check_number(top_k, "top_k", 1, integer=True)
-    queries = [queries] if isinstance(queries, str) else list(queries)
+    queries = [queries] if isinstance(queries, str) else None if queries is None else list(queries)
     out = None if out is None else _check_out(out)
     on_spark = None if spark is None else _spark_engine(spark)
+    # The stages' modules load only now: --help and bad arguments need none of them.
+    from node2vec_nb.analysis import export_projector, print_related, query_tokens, related_movies
+    from node2vec_nb.data import load_movielens
+    from node2vec_nb.graph import graph_edges, graph_stats
+    from node2vec_nb.walk import make_vocabulary, random_walks, to_csr
     seconds = {}
     if _differences(hp): log(f"Settings ({model} model) that differ from the tutorial's: {_differences(hp)}")
+    earlier = [] if out is None else [name for name in RESULT_FILES if (out / name).exists()]
+    if earlier:
+        log(f"{out} holds an earlier run: this run will replace its {', '.join(earlier)} when it finishes.")
 
     with _stage(seconds, "load"): movies, ratings = load_movielens(data, variant=dataset, progress=progress)
-    for title in queries: catalog(movies).movie_id(title)  # unknown titles fail here, with suggestions
+    for title in queries or []: catalog(movies).movie_id(title)  # unknown titles fail here, with suggestions
     n_ratings = len(ratings)
     log(f"Data: {len(movies):,} movies, {n_ratings:,} ratings ({seconds['load']:.1f} s)")
 
@@ -183,34 +260,45 @@ def run_pipeline(hp: Hyperparameters | None = None, # Every setting; None: model
         need = check_fits(estimate_memory(hp, len(edges.nodes), len(edges.u), model))
     stats, users, pairs = graph_stats(edges), int(edges.n_users), int(edges.n_pairs)
     vocabulary, _ = make_vocabulary(edges)
+    note = ""
+    if queries is None: queries, note = _default_queries(vocabulary, movies, ratings)
     del edges, ratings  # the rest needs only the graph's nodes, and the walks
-    where = f"{seconds['graph']:.1f} s" if on_spark is None else f"{seconds['graph_and_walks']:.1f} s with the walks, on Spark at {spark}"
+    where = (f"{seconds['graph']:.1f} s" if on_spark is None
+             else f"{seconds['graph_and_walks']:.1f} s with the walks, on Spark at {spark}")
     log(f"Graph: {stats['nodes']:,} nodes, {stats['edges']:,} edges, average degree {stats['average_degree']:.1f} ({where})")
+    if note: log(note)
     query_tokens(queries, vocabulary, movies)  # queries missing from the graph fail here
-    check_number(top_k, "top_k", 1, integer=True, maximum=len(vocabulary) - 1, hint=f"The graph has {len(vocabulary) - 1} movies.")
+    check_number(top_k, "top_k", 1, integer=True, maximum=len(vocabulary) - 1,
+                 hint=f"The graph has {len(vocabulary) - 1} movies.")
 
     if on_spark is None:
         with _stage(seconds, "walks"):
-            walks = random_walks(graph, num_walks=hp.num_walks, num_steps=hp.num_steps, p=hp.p, q=hp.q, seed=hp.seed, progress=progress)
+            walks = random_walks(graph, num_walks=hp.num_walks, num_steps=hp.num_steps, p=hp.p, q=hp.q,
+                                 seed=hp.seed, progress=progress)
         del graph  # and its walk tables
-    log(f"Walks: {len(walks):,} walks of {hp.num_steps} nodes" + (f" ({seconds['walks']:.1f} s)" if "walks" in seconds else ""))
+    took = f" ({seconds['walks']:.1f} s)" if "walks" in seconds else ""
+    log(f"Walks: {len(walks):,} walks of {hp.num_steps} nodes{took}")
     embeddings, losses, n_examples = TRAINERS[model](walks, len(vocabulary), hp, seconds, progress, log)
-    log(f"Training ({model}): {hp.epochs} epoch{'s' * (hp.epochs != 1)}, final loss {losses[-1]:.4f} ({seconds['training']:.1f} s)\n")
+    log(f"Training ({model}): {hp.epochs} epoch{'s' * (hp.epochs != 1)}, final loss {losses[-1]:.4f} "
+        f"({seconds['training']:.1f} s)\n")
 
     with _stage(seconds, "related"): related = related_movies(queries, embeddings, vocabulary, movies, k=top_k)
     if verbose: print_related(related)
 
-    summary = dict(data=str(data) if data is not None else dataset, model=model, engine="numpy" if spark is None else "spark",
+    summary = dict(data=str(data) if data is not None else dataset, model=model,
+                   engine="numpy" if spark is None else "spark",
                    movies=len(movies), ratings=n_ratings, users=users, co_rated_pairs=pairs,
                    nodes=stats["nodes"], edges=stats["edges"], average_degree=stats["average_degree"],
                    walks=int(len(walks)), examples=n_examples, final_loss=float(losses[-1]),
                    losses=[float(l) for l in losses], related=related, top_k=top_k,
                    hyperparameters=asdict(hp), estimated_bytes=need, seconds=seconds)
     if out is not None:
-        with _stage(seconds, "export"):
-            export_projector(embeddings, vocabulary, movies, out)
-            _save_loss_plot(losses, model, out / "loss.png")
-        (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with _results_folder(out) as folder:
+            with _stage(seconds, "export"):
+                export_projector(embeddings, vocabulary, movies, folder)
+                _save_loss_plot(losses, model, folder / "loss.png")
+            (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
         log(_files_note(out, len(vocabulary) - 1, embeddings.shape[1]))
     return summary
 
@@ -226,10 +314,10 @@ PROG = "node2vec-movies"
 
 def _sgns_help() -> str:
     "The hyperparameters group's description: which defaults `--model sgns` changes, with their values."
-    with silence_native_stderr(): sgns = model_defaults("sgns")  # imports Keras; keep TensorFlow's start-up lines out of the help
-    changes = ", ".join(f"--{f.name.replace('_', '-')} {getattr(sgns, f.name)}" for f in fields(sgns)
-                        if getattr(sgns, f.name) != getattr(TUTORIAL, f.name))
-    return f"Defaults: the Keras tutorial's, shown after each flag. --model sgns starts from other values for some: {changes}. A flag you give always wins."
+    changes = ", ".join(f"--{f.name.replace('_', '-')} {getattr(SGNS_SETTINGS, f.name)}" for f in fields(SGNS_SETTINGS)
+                        if getattr(SGNS_SETTINGS, f.name) != getattr(TUTORIAL, f.name))
+    return (f"Defaults: the Keras tutorial's, shown after each flag. --model sgns starts from other values for some: "
+            f"{changes}. A flag you give always wins.")
 
 class _Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose usage errors are one line on stderr (exit status 2), and whose help gives the SGNS defaults."
@@ -242,19 +330,30 @@ class _Parser(argparse.ArgumentParser):
         return super().format_help()
 
 def build_parser() -> argparse.ArgumentParser:
-    "The `node2vec-movies` argument parser: a flag per `Hyperparameters` field plus data, output, query, model and Spark options."
-    parser = _Parser(prog=PROG, description="Learn movie embeddings with node2vec on MovieLens (the Keras tutorial's pipeline), "
-                     "print the movies most related to a few queries, and write the embeddings, Projector metadata, loss curve and a summary to a folder.",
+    "The `node2vec-movies` argument parser: a flag per `Hyperparameters` field, and data, output, query, model and Spark options."
+    parser = _Parser(prog=PROG, description="Learn movie embeddings with node2vec on MovieLens (the Keras tutorial's "
+                     "pipeline), print the movies most related to a few queries, and write the embeddings, Projector "
+                     "metadata, loss curve and a summary to a folder.",
                      epilog=f"example: {PROG} --out runs/demo --p 0.5 --q 2 --query 'Toy Story (1995)'")
     run = parser.add_argument_group("data and output")
-    run.add_argument("--data", metavar="PATH", help="A MovieLens directory or .zip holding movies.csv and ratings.csv (default: the bundled ml-latest-small).")
-    run.add_argument("--dataset", metavar="VARIANT", default="ml-latest-small", help=f"MovieLens variant to use when --data is not given, one of {', '.join(VARIANTS)}; all but the bundled ml-latest-small are downloaded once from GroupLens into a cache (default: ml-latest-small).")
-    run.add_argument("--out", metavar="DIR", help="Folder for embeddings.tsv, metadata.tsv, loss.png and summary.json (default: runs/<timestamp>).")
-    run.add_argument("--query", metavar="TITLE", action="append", help="A movie title to list related movies for, as in MovieLens, e.g. 'Toy Story (1995)'; repeat for several (default: the tutorial's five: "
-                     + "; ".join(QUERY_MOVIES) + ").")
-    run.add_argument("--top-k", metavar="K", type=int, default=5, help="Related movies listed per query, the query itself included (default: 5).")
-    run.add_argument("--model", choices=MODELS, default="tutorial", help="Model to train: 'tutorial' is the Keras example's, faithfully; 'sgns' is skip-gram with negative sampling on longer walks, which learns better vectors and has its own defaults, listed below (default: tutorial).")
-    run.add_argument("--spark", metavar="MASTER", help="Build the graph and the walks on Apache Spark at this master, e.g. 'local[2]' or spark://host:7077, then train here as usual; needs pyspark (pip install 'node2vec_nb[spark]') and Java 17 (default: numpy, on this machine).")
+    run.add_argument("--data", metavar="PATH", help="A MovieLens directory or .zip holding movies.csv and ratings.csv "
+                     "(default: the bundled ml-latest-small).")
+    run.add_argument("--dataset", metavar="VARIANT", default="ml-latest-small", help="MovieLens variant to use when "
+                     f"--data is not given, one of {', '.join(VARIANTS)}; all but the bundled ml-latest-small are "
+                     "downloaded once from GroupLens into a cache (default: ml-latest-small).")
+    run.add_argument("--out", metavar="DIR", help="Folder for embeddings.tsv, metadata.tsv, loss.png and summary.json; "
+                     "files of an earlier run there are replaced (default: runs/<timestamp>).")
+    run.add_argument("--query", metavar="TITLE", action="append", help="A movie title to list related movies for, as "
+                     "in MovieLens, e.g. 'Toy Story (1995)'; repeat for several (default: the tutorial's five, "
+                     + "; ".join(QUERY_MOVIES) + ", where they are in the graph, and its most-rated movies for the others).")
+    run.add_argument("--top-k", metavar="K", type=int, default=5, help="Related movies listed per query, the query "
+                     "itself included (default: 5).")
+    run.add_argument("--model", choices=MODELS, default="tutorial", help="Model to train: 'tutorial' is the Keras "
+                     "example's, faithfully; 'sgns' is skip-gram with negative sampling on longer walks, which learns "
+                     "better vectors and has its own defaults, listed below (default: tutorial).")
+    run.add_argument("--spark", metavar="MASTER", help="Build the graph and the walks on Apache Spark at this master, "
+                     "e.g. 'local[2]' or spark://host:7077, then train here as usual; needs pyspark (pip install "
+                     "'node2vec_nb[spark]') and Java 17 (default: numpy, on this machine).")
     hyper = parser.add_argument_group("hyperparameters")
     helps = _field_help()
     for f in fields(Hyperparameters):
@@ -283,22 +382,34 @@ def _as_flags(message: str) -> str:
     "`message` with each hyperparameter's Python name written as its flag: min_weight → --min-weight, 'p must' → '--p must'."
     flag = lambda m: "--" + m[1].replace("_", "-")
     message = re.sub(rf"(?<![\w.-])({_LONG_NAMES})\b", flag, message)
-    return re.sub(rf"(?<![\w.-])({_SHORT_NAMES})(?= must\b|=)", flag, message)  # p, q, epochs, seed: only where named as settings
+    # p, q, epochs, seed: only where named as settings
+    return re.sub(rf"(?<![\w.-])({_SHORT_NAMES})(?= must\b|=)", flag, message)
+
+_STAGES = {"load": "loading the data", "graph": "the graph", "graph_and_walks": "the graph and walks on Spark",
+           "walks": "the walks", "import": "the Keras import", "examples": "the examples", "training": "training",
+           "related": "the related movies", "export": "writing the results"}
+
+def _interrupted(error: KeyboardInterrupt, out: Path) -> str:
+    "The one line a Ctrl-C ends with: the stage it stopped, and that the output folder was not touched."
+    stage = _STAGES.get(getattr(error, "stage", None))
+    return f"Interrupted{f' during {stage}' if stage else ''}; nothing was written to {out}."
 
 def main(argv: Sequence[str] | None = None, # Arguments after the program; None: sys.argv
         ) -> int:
-    "Entry point of `node2vec-movies`: run the pipeline; return 0, or 2 after a one-line message on stderr for bad input (1 for a failed download)."
+    "Entry point of `node2vec-movies`: 0, or one line on stderr and 2 (bad input), 1 (download) or 130 (Ctrl-C)."
     try: args = build_parser().parse_args(argv)
     except SystemExit as e: return int(e.code or 0)  # --help, or a flag argparse cannot parse
+    out = Path(args.out) if args.out else Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
-        if args.model != "tutorial" and "keras" not in sys.modules: print("Importing Keras and TensorFlow for its defaults…")
-        hp = _hyperparameters(args)
-        out = args.out or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
-        run_pipeline(hp, data=args.data, dataset=args.dataset, out=out, queries=args.query or QUERY_MOVIES,
+        run_pipeline(_hyperparameters(args), data=args.data, dataset=args.dataset, out=out, queries=args.query,
                      top_k=args.top_k, model=args.model, spark=args.spark)
-    except (ValueError, KeyError, FileNotFoundError, InsufficientMemoryError) as e:  # bad input, or settings that cannot fit
-        print(f"{PROG}: error: {_as_flags(_message(e))}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt as e:  # Ctrl-C: 130 is a shell's status for a command it stopped
+        print(_interrupted(e, out), file=sys.stderr)
+        if argv is None: signal.signal(signal.SIGINT, signal.SIG_DFL)  # a second Ctrl-C just ends the process
+        return 130
+    except (ValueError, KeyError, FileNotFoundError, InsufficientMemoryError, KerasUnavailableError) as e:
+        print(f"{PROG}: error: {_as_flags(_message(e))}", file=sys.stderr)  # bad input, settings that cannot fit,
+        return 2                                                           # or a missing package
     except DownloadError as e:  # the input was fine, the network was not
         print(f"{PROG}: error: {_message(e)}", file=sys.stderr)
         return 1

@@ -5,34 +5,42 @@
 # %% ../nbs/11_spark.ipynb #eef04d74
 from __future__ import annotations
 
+import atexit
 import math
 import os
+import re
 import shutil
 import sys
+import tempfile
 import warnings
+import zipfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .core import TUTORIAL, Hyperparameters, check_hyperparameter, check_number, progress_enabled, silence_native_stderr
+from .core import (TUTORIAL, Hyperparameters, check_hyperparameter, check_hyperparameters, check_number,
+                              progress_enabled, silence_native_stderr)
 from .graph import GraphEdges, _loved, _no_edges
-from .walk import CSRGraph, _check_size, _check_walk_args, _draw_neighbors, _row_bytes, _uses_bit_matrix, _walk_step, to_csr
+from .walk import (CSRGraph, _check_size, _check_walk_args, _draw_neighbors, _row_bytes, _uses_bit_matrix,
+                              _walk_step, to_csr)
 
 # %% auto #0
-__all__ = ['JAVA_HINT', 'PYSPARK_HINT', 'SparkUnavailableError', 'spark_session', 'ratings_frame', 'pmi_edges', 'collect_graph',
-           'spark_graph_edges', 'partition_walks', 'spark_random_walks', 'broadcast_bytes', 'spark_word2vec',
-           'spark_graph_and_walks']
+__all__ = ['JAVA_HINT', 'PYSPARK_HINT', 'EXECUTOR_PACKAGES', 'SparkUnavailableError', 'spark_session', 'ratings_frame',
+           'pmi_edges', 'collect_graph', 'spark_graph_edges', 'partition_walks', 'spark_random_walks',
+           'broadcast_bytes', 'spark_word2vec', 'spark_graph_and_walks']
 
 # %% ../nbs/11_spark.ipynb #c1217a40
 class SparkUnavailableError(ValueError):
-    "Spark cannot start here: pyspark or Java is missing (the message says what to install)."
+    "Spark cannot run here: pyspark, Java or the executors' Python is missing (the message says what to do)."
 
 JAVA_HINT = "Spark needs Java 17: apt-get install openjdk-17-jre-headless (or set JAVA_HOME)"
 PYSPARK_HINT = "Spark needs pyspark: pip install node2vec_nb[spark]"
+EXECUTOR_PACKAGES = "numpy pandas scipy networkx matplotlib tqdm"  # what node2vec_nb.spark imports
 
 def _require_spark() -> None:
-    "Raise `SparkUnavailableError` in one line, saying what to install, unless pyspark and a Java runtime are present."
+    "Raise `SparkUnavailableError` in one line, saying what to install, unless pyspark and Java are present."
     try: import pyspark  # noqa: F401
     except ImportError: raise SparkUnavailableError(PYSPARK_HINT) from None
     java_home = os.environ.get("JAVA_HOME")
@@ -47,31 +55,79 @@ def _quiet():
         warnings.filterwarnings("ignore", category=UserWarning, module="pyspark")
         yield
 
+# %% ../nbs/11_spark.ipynb #5b3f0a61
+@contextmanager
+def _this_python():
+    "SparkContexts started in the block run Python workers with this Python, unless PYSPARK_PYTHON is set."
+    names = [n for n in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON") if n not in os.environ]
+    os.environ.update(dict.fromkeys(names, sys.executable))
+    try: yield
+    finally:
+        for name in names: os.environ.pop(name, None)
+
+def _package_zip() -> str:
+    "A zip of this package's modules, in a scratch folder removed at exit."
+    import node2vec_nb
+    folder = tempfile.mkdtemp(prefix="node2vec_nb-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = os.path.join(folder, "node2vec_nb.zip")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for module in sorted(Path(node2vec_nb.__file__).parent.glob("*.py")):
+            z.write(module, f"node2vec_nb/{module.name}")
+    return path
+
+def _ship_package(sc) -> None:
+    "Send this package to a cluster's executors, once per context (local workers have it already)."
+    if sc.master.startswith("local") or getattr(sc, "_node2vec_nb_shipped", False): return
+    sc.addPyFile(_package_zip())
+    sc._node2vec_nb_shipped = True
+
+def _executor_error(error: Exception, # What a Spark job raised
+                    python: str, # The executors' Python (SparkContext.pythonExec)
+                   ) -> Exception:
+    "A one-line `SparkUnavailableError` if the executors' Python cannot run our tasks; else `error`."
+    text = str(error)
+    if "Cannot run program" in text:
+        return SparkUnavailableError(f"Spark's executors cannot start Python {python}: set PYSPARK_PYTHON "
+                                     f"to the executors' Python (it needs {EXECUTOR_PACKAGES}).")
+    missing = re.search(r"ModuleNotFoundError: No module named '([\w.]+)'", text)
+    if missing:
+        module = missing[1].split(".")[0]
+        if module == "node2vec_nb":
+            return SparkUnavailableError(f"The executors' Python ({python}) cannot import node2vec_nb: install it "
+                                         f"there, or set PYSPARK_PYTHON to a Python that has it.")
+        return SparkUnavailableError(f"The executors' Python ({python}) has no {module}: install "
+                                     f"{EXECUTOR_PACKAGES} there, or set PYSPARK_PYTHON to a Python that has them.")
+    return error
+
 # %% ../nbs/11_spark.ipynb #3dc08882
 def spark_session(master: str = "local[2]", # local[2], or a cluster: spark://host:7077
-                  shuffle_partitions: int = 4, # Partitions after a shuffle (Spark's default is 200)
+                  shuffle_partitions: int = 4, # Partitions after a shuffle (Spark: 200)
                   driver_memory: str = "1g", # Heap of the driver's JVM
                   progress: bool | None = None, # Show Spark's console progress bar?
                  ):
-    "A Spark session for this package's jobs, started quietly (log level ERROR, no web UI); an active session is reused."
+    "A quiet Spark session for this package's jobs; an active session is reused."
     _require_spark()
     check_number(shuffle_partitions, "shuffle_partitions", 1, integer=True)
     from pyspark.sql import SparkSession
+    bar = str(progress_enabled(progress)).lower()
     builder = (SparkSession.builder.master(master).appName("node2vec_nb")
                .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
                .config("spark.default.parallelism", str(shuffle_partitions))
                .config("spark.driver.memory", driver_memory)
                .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", str(progress_enabled(progress)).lower())
+               .config("spark.ui.showConsoleProgress", bar)
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
-    if master.startswith("local"): builder = builder.config("spark.pyspark.python", sys.executable)  # tasks run this Python
     try:
-        with silence_native_stderr(), _quiet():   # the JVM's start-up lines, pyspark's pandas-version warning
+        # the JVM's start-up lines, pyspark's pandas warning; workers run this Python
+        with silence_native_stderr(), _quiet(), _this_python():
             spark = builder.getOrCreate()
             spark.sparkContext.setLogLevel("ERROR")
     except Exception as e:
-        if "JAVA_GATEWAY_EXITED" in str(e) or "Java gateway process exited" in str(e): raise SparkUnavailableError(JAVA_HINT) from None
+        if "JAVA_GATEWAY_EXITED" in str(e) or "Java gateway process exited" in str(e):
+            raise SparkUnavailableError(JAVA_HINT) from None
         raise
+    _ship_package(spark.sparkContext)   # on a cluster, the executors get this package
     return spark
 
 # %% ../nbs/11_spark.ipynb #e3d1f776
@@ -93,28 +149,34 @@ def ratings_frame(spark, # A Spark session
 
 # %% ../nbs/11_spark.ipynb #b97c4f81
 def pmi_edges(ratings, # Spark DataFrame with userId, movieId and rating columns
-              min_rating: float = TUTORIAL.min_rating, # A rating counts if it is at least this
+              min_rating: float = TUTORIAL.min_rating, # Ratings this high count
               block_size: int = 256, # Users with more loved movies are split in blocks
              ):
-    "The PMI weight of every co-loved pair as a lazy Spark DataFrame (a, b, xy, x, y, weight) with a < b, and the number of users."
+    "The PMI weight of every co-loved pair, lazily, and the number of users."
     from pyspark.sql import functions as F
-    loved = ratings.where(F.col("rating") >= min_rating).select("userId", "movieId").distinct().cache()
+    loved = (ratings.where(F.col("rating") >= min_rating)
+             .select("userId", "movieId").distinct().cache())
     n_loved, n_users = loved.agg(F.count("*"), F.countDistinct("userId")).first()
-    # A user with k loved movies gets ceil(k / block_size) blocks; each movie goes to one of them by hash.
+    # A user with k loved movies gets ceil(k / block_size) blocks;
+    # each movie goes to one of them by hash.
     per_user = loved.groupBy("userId").agg(F.count("*").alias("k"))
     blocked = (loved.join(per_user, "userId")
                .withColumn("blocks", F.ceil(F.col("k") / F.lit(block_size)).cast("int"))
                .withColumn("block", F.pmod(F.hash("movieId"), F.col("blocks"))))
-    left = blocked.select("userId", F.col("movieId").alias("a"),      # copied to every block of its user
-                          F.explode(F.sequence(F.lit(0), F.col("blocks") - 1)).alias("block"))
-    right = blocked.select("userId", F.col("movieId").alias("b"), "block")   # in its own block only
-    pairs = (left.join(right, ["userId", "block"]).where(F.col("a") < F.col("b"))   # shuffle 1: by (user, block)
-             .groupBy("a", "b").agg(F.count("*").alias("xy")))                    # shuffle 2: by pair
-    item = loved.groupBy("movieId").agg(F.count("*").alias("n"))                   # shuffle 3: by movie (small)
-    weight = (F.log("xy") - F.log("x") - F.log("y") + F.lit(math.log(n_loved))) * F.col("xy")
-    edges = (pairs.join(F.broadcast(item.select(F.col("movieId").alias("a"), F.col("n").alias("x"))), "a")
-                  .join(F.broadcast(item.select(F.col("movieId").alias("b"), F.col("n").alias("y"))), "b")
-                  .withColumn("weight", weight))
+    every_block = F.explode(F.sequence(F.lit(0), F.col("blocks") - 1))
+    left = blocked.select("userId", F.col("movieId").alias("a"),  # in every block
+                          every_block.alias("block"))
+    right = blocked.select("userId", F.col("movieId").alias("b"), "block")  # in its own
+    pairs = (left.join(right, ["userId", "block"])      # shuffle 1: by (user, block)
+             .where(F.col("a") < F.col("b"))
+             .groupBy("a", "b").agg(F.count("*").alias("xy")))  # shuffle 2: by pair
+    item = loved.groupBy("movieId").agg(F.count("*").alias("n"))  # shuffle 3: by movie
+    counts = lambda side, n: F.broadcast(item.select(F.col("movieId").alias(side),
+                                                     F.col("n").alias(n)))
+    weight = ((F.log("xy") - F.log("x") - F.log("y") + F.lit(math.log(n_loved)))
+              * F.col("xy"))
+    edges = (pairs.join(counts("a", "x"), "a").join(counts("b", "y"), "b")
+             .withColumn("weight", weight))
     return edges, int(n_users)
 
 # %% ../nbs/11_spark.ipynb #c24085a1
@@ -138,16 +200,16 @@ def collect_graph(edges, # Spark DataFrame (a, b, xy, x, y, weight) from pmi_edg
 
 # %% ../nbs/11_spark.ipynb #8b9fd238
 def spark_graph_edges(spark, # A Spark session, e.g. from spark_session
-                      ratings, # A pandas or Spark DataFrame with userId, movieId, rating
-                      min_rating: float = TUTORIAL.min_rating, # A rating counts if it is at least this
-                      min_weight: float = TUTORIAL.min_weight, # Keep an edge if its weight is at least this
-                      block_size: int = 256, # Users with more loved movies are split in blocks
+                      ratings, # pandas or Spark DataFrame: userId, movieId, rating
+                      min_rating: float = TUTORIAL.min_rating, # Ratings this high count
+                      min_weight: float = TUTORIAL.min_weight, # Keep edges this heavy
+                      block_size: int = 256, # Split users with more loved movies
                      ) -> GraphEdges:
-    "The tutorial's movie graph computed by Spark: the same `GraphEdges` as `graph_edges`."
+    "The tutorial's movie graph by Spark: the `GraphEdges` that `graph_edges` returns."
     check_hyperparameter("min_weight", min_weight)
     check_number(block_size, "block_size", 1, integer=True)
     if isinstance(ratings, pd.DataFrame):
-        _loved(ratings, min_rating)   # the checks and messages of graph_edges, before any Spark work
+        _loved(ratings, min_rating)   # graph_edges' checks, before any Spark work
         ratings = ratings_frame(spark, ratings)
     edges, n_users = pmi_edges(ratings, min_rating, block_size)
     return collect_graph(edges, n_users, min_weight)
@@ -172,40 +234,49 @@ def _walks_from(csr: CSRGraph, starts: np.ndarray, num_steps: int, p: float, q: 
 def partition_walks(csr: CSRGraph, # The whole graph (the broadcast value)
                     partition: int, # Which slice of the start nodes to walk from
                     partitions: int, # Number of slices
-                    num_walks: int = TUTORIAL.num_walks, # Rounds of walks from every node
-                    num_steps: int = TUTORIAL.num_steps, # Nodes in each walk, the start included
+                    num_walks: int = TUTORIAL.num_walks, # Rounds of walks
+                    num_steps: int = TUTORIAL.num_steps, # Nodes in each walk
                     p: float = TUTORIAL.p, # Return parameter
                     q: float = TUTORIAL.q, # In-out parameter
-                    seed: int = TUTORIAL.seed, # With the partition, seeds this slice's generator
+                    seed: int = TUTORIAL.seed, # With the partition, seeds the generator
                    ) -> np.ndarray:
-    "One task's walks: (num_walks, its nodes, num_steps) tokens, from a generator seeded by (seed, partition)."
+    "One task's walks, (num_walks, its nodes, num_steps), seeded by (seed, partition)."
     nodes = np.array_split(np.arange(csr.n_nodes), partitions)[partition]
     rng = np.random.default_rng([seed, partition])
     starts = np.concatenate([rng.permutation(nodes) for _ in range(num_walks)])
-    return _walks_from(csr, starts, num_steps, p, q, rng).reshape(num_walks, len(nodes), num_steps)
+    walks = _walks_from(csr, starts, num_steps, p, q, rng)
+    return walks.reshape(num_walks, len(nodes), num_steps)
 
 # %% ../nbs/11_spark.ipynb #c090a963
 def spark_random_walks(spark, # A Spark session
                        graph, # GraphEdges, CSRGraph or networkx Graph
-                       num_walks: int = TUTORIAL.num_walks, # Rounds of walks; each starts one walk at every node
-                       num_steps: int = TUTORIAL.num_steps, # Nodes in each walk, the start included
+                       num_walks: int = TUTORIAL.num_walks, # Rounds of walks
+                       num_steps: int = TUTORIAL.num_steps, # Nodes in each walk
                        p: float = TUTORIAL.p, # Return parameter
                        q: float = TUTORIAL.q, # In-out parameter
                        seed: int = TUTORIAL.seed, # Same seed and partitions, same walks
-                       partitions: int | None = None, # Tasks; None: Spark's default parallelism
+                       partitions: int | None = None, # Tasks; None: Spark's default
                       ) -> np.ndarray:
-    "node2vec walks by Spark tasks on a broadcast CSR graph: int32 tokens (num_walks * n_nodes, num_steps), round by round."
+    "node2vec walks by Spark tasks on a broadcast graph: int32 tokens, round by round."
     _check_walk_args(num_walks, num_steps, p, q, seed)
     csr = to_csr(graph)
     _check_size(csr.n_nodes, len(csr.indices))
     sc = spark.sparkContext
-    partitions = min(csr.n_nodes, sc.defaultParallelism if partitions is None else check_number(partitions, "partitions", 1, integer=True))
-    csr.alias, csr.strength, csr.edge_bits         # built once on the driver, so the broadcast carries them
+    if partitions is None: partitions = sc.defaultParallelism
+    check_number(partitions, "partitions", 1, integer=True)
+    partitions = min(csr.n_nodes, partitions)
+    csr.alias, csr.strength, csr.edge_bits   # built here, so the broadcast carries them
     shared = sc.broadcast(csr)
-    def task(index, _): yield index, partition_walks(shared.value, index, partitions, num_walks, num_steps, p, q, seed)
-    try: parts = dict(sc.parallelize(range(partitions), partitions).mapPartitionsWithIndex(task).collect())
+    def task(index, _):
+        yield index, partition_walks(shared.value, index, partitions,
+                                     num_walks, num_steps, p, q, seed)
+    try:
+        tasks = sc.parallelize(range(partitions), partitions)
+        parts = dict(tasks.mapPartitionsWithIndex(task).collect())
+    except Exception as e: raise _executor_error(e, sc.pythonExec) from None
     finally: shared.destroy()
-    return np.concatenate([parts[i] for i in range(partitions)], axis=1).reshape(-1, num_steps)
+    walks = np.concatenate([parts[i] for i in range(partitions)], axis=1)
+    return walks.reshape(-1, num_steps)
 
 # %% ../nbs/11_spark.ipynb #0cd67bab
 def _csr_bytes(csr: CSRGraph) -> dict:
@@ -228,31 +299,36 @@ def spark_word2vec(spark, # A Spark session
                    walks: np.ndarray, # Walks of token ids, one per row (0 = padding)
                    vocabulary_size: int, # Number of tokens, padding included
                    embedding_dim: int = TUTORIAL.embedding_dim, # Length of each vector
-                   window_size: int = TUTORIAL.window_size, # Largest target-context distance
+                   window_size: int = TUTORIAL.window_size, # Largest distance
                    epochs: int = 1, # Passes over the walks
                    seed: int = TUTORIAL.seed, # Seeds MLlib's initial vectors
+                   partitions: int = 1, # Copies trained in parallel, then averaged
                   ) -> np.ndarray:
-    "Spark MLlib's `Word2Vec` trained on the walks: one row per token (row 0, the padding, and unseen tokens are zeros)."
+    "Spark MLlib's `Word2Vec` trained on the walks: a row per token (zeros if unseen)."
     from pyspark.ml.feature import Word2Vec
-    check_hyperparameter("embedding_dim", embedding_dim); check_hyperparameter("window_size", window_size)
-    check_hyperparameter("epochs", epochs); check_hyperparameter("seed", seed)
-    walks = np.asarray(walks)
-    sentences = spark.createDataFrame([([str(t) for t in row if t > 0],) for row in walks.tolist()], "tokens array<string>")
-    model = Word2Vec(vectorSize=embedding_dim, windowSize=window_size, maxIter=epochs, minCount=1, seed=seed,
+    check_hyperparameters(embedding_dim=embedding_dim, window_size=window_size,
+                          epochs=epochs, seed=seed)
+    check_number(partitions, "partitions", 1, integer=True)
+    rows = [([str(t) for t in row if t > 0],) for row in np.asarray(walks).tolist()]
+    sentences = spark.createDataFrame(rows, "tokens array<string>")
+    model = Word2Vec(vectorSize=embedding_dim, windowSize=window_size, maxIter=epochs,
+                     numPartitions=partitions, minCount=1, seed=seed,
                      inputCol="tokens", outputCol="vector").fit(sentences)
     with _quiet(): vectors = model.getVectors().toPandas()
     out = np.zeros((vocabulary_size, embedding_dim), np.float32)
-    out[vectors["word"].astype(int).to_numpy()] = np.stack([v.toArray() for v in vectors["vector"]])
+    rows = vectors["word"].astype(int).to_numpy()
+    out[rows] = np.stack([v.toArray() for v in vectors["vector"]])
     return out
 
 # %% ../nbs/11_spark.ipynb #aae2d4b9
-def spark_graph_and_walks(ratings: pd.DataFrame, # Ratings with userId, movieId and rating columns
-                          hp: Hyperparameters, # Uses min_rating, min_weight, num_walks, num_steps, p, q, seed
-                          master: str, # Spark master, e.g. local[2] or spark://host:7077
+def spark_graph_and_walks(ratings: pd.DataFrame, # userId, movieId and rating columns
+                          hp: Hyperparameters, # The graph's and the walks' settings
+                          master: str, # Spark master: local[2], spark://host:7077
                           progress: bool | None = None, # Show Spark's progress bar?
                          ) -> tuple[GraphEdges, np.ndarray]:
-    "The movie graph and the walks computed on Spark: what `graph_edges` and `random_walks` return."
-    if not isinstance(hp, Hyperparameters): raise ValueError(f"hp must be a Hyperparameters, got {type(hp).__name__}.")
+    "The movie graph and walks by Spark: what `graph_edges` and `random_walks` return."
+    if not isinstance(hp, Hyperparameters):
+        raise ValueError(f"hp must be a Hyperparameters, got {type(hp).__name__}.")
     hp.validate()
     _require_spark()
     from pyspark.sql import SparkSession
@@ -260,7 +336,8 @@ def spark_graph_and_walks(ratings: pd.DataFrame, # Ratings with userId, movieId 
     spark = spark_session(master, progress=progress)
     try:
         edges = spark_graph_edges(spark, ratings, hp.min_rating, hp.min_weight)
-        walks = spark_random_walks(spark, edges, hp.num_walks, hp.num_steps, hp.p, hp.q, hp.seed)
+        walks = spark_random_walks(spark, edges, hp.num_walks, hp.num_steps,
+                                   hp.p, hp.q, hp.seed)
     finally:
         if started: spark.stop()
     return edges, walks

@@ -4,6 +4,7 @@
     python tools/check_docs.py                 # process the notebooks (as nbdev_docs does), then check
     python tools/check_docs.py --no-proc       # check the _proc/ folder left by an earlier processing
     python tools/check_docs.py --write-readme  # write README.md from index.ipynb, then check
+    python tools/check_docs.py --quarto PATH   # also render README.md with that Quarto and compare
 
 nbdev_docs processes the notebooks into _proc/ (show_doc output, doc links, front matter) and Quarto renders
 that folder. This script runs the same processing and reads its result the way a reader reads the pages:
@@ -14,7 +15,10 @@ that folder. This script runs the same processing and reads its result the way a
 - layout: no paragraph that is a lone image (Quarto turns it into a captioned, centred figure), no mermaid
   diagram laid out left to right with more than four boxes, no text block wider than the column;
 - config: _proc/_quarto.yml is the top-level _quarto.yml, and nbdev's refresh leaves nbs/nbdev.yml alone;
-- README.md is index.ipynb rendered as GitHub markdown, so that nbdev_docs rewrites it to the same text.
+- README.md is index.ipynb rendered as GitHub markdown, so that nbdev_docs rewrites it to the same text:
+  Quarto's `gfm` format is pandoc's commonmark writer with GitHub's extensions, wrapping lines at 72 columns
+  (pandoc's default), and that is what this script runs; `--quarto` checks it against a real Quarto;
+- README.md's links work where the README is read without the site (GitHub, PyPI): no relative links.
 
 Exits 1 and lists every defect, page by page.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -221,6 +226,12 @@ def check_notebooks() -> list[str]:
 
 
 # ---------- README: index.ipynb rendered as GitHub markdown ----------
+# Quarto renders `-t gfm` as pandoc's commonmark writer with these extensions (quarto-cli,
+# src/format/markdown/format-markdown-consts.ts, kGfmCommonmarkExtensions), standalone, with pandoc's default
+# wrapping: `--wrap=auto` at 72 columns. Checked against Quarto 1.7.34 (pandoc 3.6.1) with --quarto.
+QUARTO_GFM = "commonmark" + "".join(["+autolink_bare_uris", "+emoji", "+footnotes", "+gfm_auto_identifiers",
+                                     "+pipe_tables", "+strikeout", "+task_lists", "+tex_math_dollars"])
+
 def _pandoc() -> str:
     exe = shutil.which("pandoc")
     if exe: return exe
@@ -229,6 +240,22 @@ def _pandoc() -> str:
         return pypandoc.get_pandoc_path()
     except Exception:
         raise SystemExit("check_docs: rendering README.md needs pandoc (pip install pypandoc_binary, part of the dev extras)")
+
+
+def _hard_breaks_as_spaces(md: str) -> str:
+    "Write hard line breaks as two trailing spaces, as Quarto 1.7's pandoc (3.6) does; pandoc 3.7+ writes a backslash."
+    out, fence = [], None
+    for line in md.split("\n"):
+        opening = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence is None and opening: fence = opening.group(1)
+        elif fence is not None and line.strip().startswith(fence): fence = None
+        elif fence is None and not line.startswith("    ") and re.search(r"(?<!\\)\\$", line):
+            line = line[:-1] + "  "
+        out.append(line)
+    return "\n".join(out)
+
+
+readme_limits: list[str] = []  # what render_readme met and cannot render as Quarto does
 
 
 def render_readme(page: Page) -> str:
@@ -249,6 +276,10 @@ def render_readme(page: Page) -> str:
         for o in c.get("outputs", []):
             pieces = dict(_text(o))
             if "text/markdown" in pieces: parts.append(pieces["text/markdown"])
+            elif "text/html" in pieces or any(k.startswith("image/") for k in o.get("data", {})):
+                readme_limits.append(f"index.ipynb: a cell's output is HTML or an image, which Quarto turns into "
+                                     f"markdown its own way: this check cannot render it; print text instead, or "
+                                     f"check with --quarto: {code[:60]!r}")
             elif "stdout" in pieces or "text/plain" in pieces:
                 text = pieces.get("stdout") or pieces.get("text/plain")
                 parts.append("\n".join("    " + l if l else "" for l in text.rstrip("\n").splitlines()))
@@ -258,34 +289,112 @@ def render_readme(page: Page) -> str:
     def keep(m):
         blocks.append(m.group(0)); return f"MERMAIDBLOCK{len(blocks) - 1}"
     md = re.sub(r"^```\{mermaid\}\n.*?^```$", keep, md, flags=re.M | re.S)
-    out = subprocess.run([_pandoc(), "-f", "markdown", "-t", "gfm", "--wrap=none"], input=md, capture_output=True,
+    out = subprocess.run([_pandoc(), "-f", "markdown", "-t", QUARTO_GFM], input=md, capture_output=True,
                          text=True, check=True).stdout
+    out = _hard_breaks_as_spaces(out)
     for i, b in enumerate(blocks): out = out.replace(f"MERMAIDBLOCK{i}", b.replace("```{mermaid}", "``` mermaid"))
     return f"# {title}\n\n\n{out}"
+
+
+def check_readme_links(readme: str) -> list[str]:
+    "Links that work on the site but not where README.md is read on its own: on GitHub, and on PyPI (no base URL)."
+    problems = []
+    text = _fence.sub("", re.sub(r"<!--.*?-->", "", readme, flags=re.S))
+    for target in re.findall(r"\]\(([^)\s]+)", text) + re.findall(r"^\[[^\]]+\]:\s*(\S+)", text, re.M):
+        if re.match(r"^[a-z][a-z+.-]*:", target) or target.startswith("#"): continue
+        where = "a file that does not exist" if not (REPO / target.partition("#")[0]).exists() else "a file in the repository"
+        problems.append(f"README.md: relative link {target!r} ({where}) breaks on PyPI: "
+                        f"link the page on the site instead ({_site()}/…)")
+    return problems
+
+
+def _site() -> str:
+    cfg = _settings()
+    return f"{cfg['doc_host'].replace('%(user)s', cfg['user'])}{cfg['doc_baseurl'].replace('%(repo)s', cfg['repo'])}".rstrip("/")
+
+
+def _index_project(root: Path) -> Path:
+    "A copy of the project in `root` with index.ipynb as its only notebook, so that it can be processed alone."
+    (root / "nbs").mkdir()
+    for name in ("settings.ini", "_quarto.yml"): shutil.copy(REPO / name, root / name)
+    for name in ("index.ipynb", "nbdev.yml", "styles.css"): shutil.copy(REPO / "nbs" / name, root / "nbs" / name)
+    (root / "nbs" / "_quarto.yml").symlink_to("../_quarto.yml")
+    shutil.copytree(REPO / _settings()["lib_path"], root / _settings()["lib_path"])
+    return root
+
+
+def readme_alone() -> str:
+    "index.ipynb processed on its own (in a scratch copy), rendered as README.md: for when other notebooks fail."
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="readme-") as scratch:
+        root = _index_project(Path(scratch))
+        run = subprocess.run([sys.executable, "-c", "from nbdev.serve import proc_nbs; proc_nbs(force=True)"],
+                             cwd=root, capture_output=True, text=True)
+        if run.returncode: raise SystemExit(f"check_docs: processing index.ipynb failed:\n{run.stderr[-3000:]}")
+        return render_readme(Page(root / "_proc" / "index.ipynb"))
+
+
+def quarto_readme(quarto: str) -> str:
+    "README.md as nbdev_readme writes it with a real Quarto, rendered in a scratch copy of the project."
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="quarto-readme-") as scratch:
+        root = _index_project(Path(scratch))
+        quarto_bin = str(Path(quarto).resolve().parent)
+        env = {**os.environ, "PATH": f"{quarto_bin}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+        run = subprocess.run([str(Path(sys.executable).with_name("nbdev_readme"))], cwd=root, env=env,
+                             capture_output=True, text=True)
+        if run.returncode or not (root / "README.md").exists():
+            raise SystemExit(f"check_docs: Quarto could not render the README:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+        return (root / "README.md").read_text()
+
+
+def _diff(a: str, b: str, name_a: str, name_b: str, lines: int = 40) -> str:
+    import difflib
+    return "".join(list(difflib.unified_diff(a.splitlines(True), b.splitlines(True), name_a, name_b))[:lines])
+
+
+def readme_problems(readme: str, args) -> list[str]:
+    "README.md against `readme` (index.ipynb rendered; written first with --write-readme), its links, and Quarto's."
+    if args.write_readme: (REPO / "README.md").write_text(readme)
+    problems = []
+    if (REPO / "README.md").read_text() != readme:
+        fix = "--readme-only --write-readme" if args.readme_only else "--write-readme"
+        problems.append(f"README.md: differs from index.ipynb as nbdev_docs renders it (run tools/check_docs.py {fix}):\n"
+                        + _diff((REPO / "README.md").read_text(), readme, "README.md", "index.ipynb rendered"))
+    problems += check_readme_links(readme) + readme_limits
+    if args.quarto:
+        quarto = quarto_readme(args.quarto)
+        if quarto != readme:
+            problems.append("README.md: Quarto renders index.ipynb differently from this script's rendering:\n"
+                            + _diff(quarto, readme, "Quarto", "check_docs"))
+        else: print("check_docs: Quarto writes the same README.md as this script")
+    return problems
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-proc", action="store_true", help="check the existing _proc/ instead of processing again")
     parser.add_argument("--write-readme", action="store_true", help="write README.md from index.ipynb first")
+    parser.add_argument("--readme-only", action="store_true", help="check (or with --write-readme, write) "
+                        "README.md alone, processing index.ipynb on its own")
+    parser.add_argument("--quarto", metavar="PATH", help="a Quarto executable: also render README.md with it, as "
+                        "nbdev_docs does, and check that it writes what this script writes")
     args = parser.parse_args(argv)
+    if args.readme_only:
+        problems = readme_problems(readme_alone(), args)
+        for p in problems: print(p)
+        print(f"check_docs: README.md, {len(problems)} defect(s)")
+        sys.exit(1 if problems else 0)
     if not args.no_proc:
         from nbdev.serve import proc_nbs
         proc_nbs(force=True)
-    cfg = _settings()
-    site = f"{cfg['doc_host'].replace('%(user)s', cfg['user'])}{cfg['doc_baseurl'].replace('%(repo)s', cfg['repo'])}".rstrip("/")
+    site = _site()
     pages = {}
     for p in sorted(PROC.glob("*.ipynb")):
         page = Page(p); pages[page.html] = page
     problems = check_pages(pages, site) + check_config() + check_notebooks()
     index = next(p for p in pages.values() if p.path.name == "index.ipynb")
-    readme = render_readme(index)
-    if args.write_readme: (REPO / "README.md").write_text(readme)
-    if (REPO / "README.md").read_text() != readme:
-        import difflib
-        diff = "".join(list(difflib.unified_diff((REPO / "README.md").read_text().splitlines(True), readme.splitlines(True),
-                                                 "README.md", "index.ipynb rendered"))[:40])
-        problems.append("README.md: differs from index.ipynb as nbdev_docs renders it (run tools/check_docs.py --write-readme):\n" + diff)
+    problems += readme_problems(render_readme(index), args)
     for n in notes: print("note:", n)
     for p in problems: print(p)
     print(f"check_docs: {len(pages)} pages, {len(problems)} defect(s)")
