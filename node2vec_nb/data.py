@@ -208,7 +208,9 @@ class MovieCatalog:
         close = difflib.get_close_matches(title, self.id_of, n=3, cutoff=0.6)
         if not close:  # a bare name such as 'Matrix' is too short for difflib: fall back to titles containing it
             close = sorted((t for t in self.id_of if title.strip().lower() in t.lower()), key=len)[:3] if title.strip() else []
-        hint = f" Did you mean: {'; '.join(repr(c) for c in close)}?" if close else " Titles include the year, e.g. 'Matrix, The (1999)'."
+        example = next((t for t in self.id_of if t != title), None)  # a title of this catalog, not the one that failed
+        hint = (f" Did you mean: {'; '.join(repr(c) for c in close)}?" if close
+                else f" Titles include the year, e.g. {example!r}." if example else "")
         raise KeyError(f"Unknown movie title {title!r}.{hint}") from None
 
 # %% ../nbs/00_data.ipynb #3cd850fd
