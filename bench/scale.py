@@ -13,12 +13,20 @@ peak RSS a child reports (its `ru_maxrss`) is the memory that stage needs, input
 - examples: `generate_examples` on the tutorial's walks, with the tutorial's window and negatives; skipped (and
   recorded as skipped, with the memory it would need) when that exceeds $BENCH_MEMORY_GIB (default 5 GiB).
 
-With `--fastnode2vec-python` the largest scale also compares walks only, one thread, one walk of 80 nodes from every
-node, at four p, q settings: node2vec_nb (in a child process, tables built before the timing) against
-fastnode2vec 0.0.7 (bench/fastnode2vec_walks.py, in its own venv, on the same CSR arrays). Each engine's
-preprocessing is timed apart from its walks. Timings are medians of `--repeats` runs with their min and max; the
-CPU seconds of the process (`time.process_time`) are recorded beside the wall seconds, since on a machine shared
-with other work the wall clock also counts the time other processes held the core.
+With `--fastnode2vec-python` (and `--pecanpy-python`) the largest scale also compares the engines, one walk of 80
+nodes from every node, at four p, q settings: node2vec_nb (in a child process; NumPy, one thread) against
+fastnode2vec 0.0.7 (bench/fastnode2vec_walks.py) and PecanPy (bench/pecanpy_walks.py), each in its own venv, on
+the same CSR arrays, with each of `--threads` (default 1 and every core). PecanPy runs only at p = q = 1, in its
+PreCompFirstOrder mode: at 100x its biased modes do not fit or do not finish in reasonable time (PreComp stores
+a transition table per pair of adjacent edges, the sum of the squared degrees, about 10^11 entries; DenseOTF a
+dense n x n matrix, 7 GB; SparseOTF recomputes a whole row of thousands of neighbours at every step, seconds per
+thousand walks already at scale 1). Two measures: walks only (after preprocessing and compilation) and
+end to end (preprocessing, compilation where the engine compiles, and the walks, from the CSR arrays). Timings are
+medians of `--repeats` runs with their min and max (`--pecanpy-repeats` for PecanPy's slower walks); the CPU
+seconds of the process (`time.process_time`) are recorded beside the wall seconds, since on a machine shared with
+other work the wall clock also counts the time other processes held the cores. The load average before and after
+the comparison is written beside it. `--compare-only` rebuilds the largest graph and runs the comparison alone,
+keeping the growth rows of `--out`.
 """
 from __future__ import annotations
 
@@ -129,35 +137,50 @@ def child(stage: str, work: Path, *args) -> dict:
         return dict(error=f"exit {res.returncode}: {res.stderr.strip().splitlines()[-1:] or ''}", peak_gib=float("nan"))
     return json.loads(res.stdout.strip().splitlines()[-1])
 
-def fastnode2vec(python: str, work: Path, p: float, q: float, repeats: int) -> dict:
-    cmd = [python, str(HERE/"fastnode2vec_walks.py"), str(work/"csr.npz"), "--p", str(p), "--q", str(q),
-           "--num-walks", "1", "--num-steps", "80", "--repeats", str(repeats)]
-    res = subprocess.run(cmd, check=True, capture_output=True, text=True, env=dict(os.environ, **ONE_THREAD))
-    return json.loads(res.stdout.strip().splitlines()[-1])
+def _engine(script: str, python: str, work: Path, threads: int, *args) -> dict:
+    "One JSON line from an engine's timing script, run by `python` with `threads` numba threads."
+    cmd = [python, str(HERE/script), str(work/"csr.npz"), *map(str, args)]
+    env = {**os.environ, **ONE_THREAD, "NUMBA_NUM_THREADS": str(threads)}
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip().splitlines()[-1])
 
-def compare(work: Path, python: str, repeats: int) -> dict:
+def compare(work: Path, fastnode2vec_python: str | None, pecanpy_python: str | None, repeats: int, pecanpy_repeats: int,
+            threads: list[int]) -> dict:
+    load_start = os.getloadavg()
     ours = child("ours", work, "--repeats", repeats)
     rows = []
     for key, mine in ours["settings"].items():
-        theirs = fastnode2vec(python, work, mine["p"], mine["q"], repeats)
-        rows.append(dict(p=mine["p"], q=mine["q"], transitions=mine["transitions"], ours_s=mine["median_s"],
-                         ours_min_s=mine["min_s"], ours_max_s=mine["max_s"], fastnode2vec_s=theirs["walk_s"],
-                         fastnode2vec_min_s=theirs["walk_min_s"], fastnode2vec_max_s=theirs["walk_max_s"],
-                         fastnode2vec_transitions=theirs["transitions"], fastnode2vec_threads=theirs["threads"],
-                         ours_cpu_s=mine.get("cpu_s"), fastnode2vec_cpu_s=theirs.get("walk_cpu_s"),
-                         speedup=theirs["walk_s"] / mine["median_s"]))
-        print(f"  p={mine['p']:g}, q={mine['q']:g}: node2vec_nb {mine['median_s']:.2f} s "
-              f"({mine['min_s']:.2f}-{mine['max_s']:.2f}), fastnode2vec {theirs['walk_s']:.2f} s "
-              f"({theirs['walk_min_s']:.2f}-{theirs['walk_max_s']:.2f}): {rows[-1]['speedup']:.1f}x", flush=True)
-    return dict(repeats=repeats, walks_per_node=1, num_steps=80, threads=1,
+        p, q = mine["p"], mine["q"]
+        row = dict(p=p, q=q, transitions=mine["transitions"], ours_s=mine["median_s"], ours_min_s=mine["min_s"],
+                   ours_max_s=mine["max_s"], ours_cpu_s=mine.get("cpu_s"), ours_end_to_end_s=ours["preprocess_s"] + mine["median_s"])
+        for t in threads:
+            if fastnode2vec_python:
+                fn = _engine("fastnode2vec_walks.py", fastnode2vec_python, work, t, "--p", p, "--q", q, "--num-walks", 1,
+                             "--num-steps", 80, "--repeats", repeats, "--threads", t)
+                row.update({f"fastnode2vec_{t}t_{k}": fn[k] for k in ("walk_s", "walk_min_s", "walk_max_s", "walk_cpu_s",
+                                                                       "preprocess_s", "compile_s", "end_to_end_s", "transitions")})
+            if pecanpy_python and p == q == 1:   # its first-order mode; see the module docstring for the others
+                pec = _engine("pecanpy_walks.py", pecanpy_python, work, t, "--p", p, "--q", q, "--num-walks", 1,
+                              "--walk-length", 79, "--repeats", pecanpy_repeats, "--threads", t,
+                              "--modes", "PreCompFirstOrder")["PreCompFirstOrder"]
+                row.update({f"pecanpy_{t}t_{k}": pec[k] for k in ("kernel_s", "kernel_min_s", "kernel_max_s", "read_s",
+                                                                   "preprocess_s", "simulate_walks_s", "end_to_end_s",
+                                                                   "transitions")})
+        rows.append(row)
+        print("  " + ", ".join(f"{k}={v:,.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()), flush=True)
+    return dict(repeats=repeats, pecanpy_repeats=pecanpy_repeats, walks_per_node=1, num_steps=80, threads=threads,
+                load_average=load_start, load_average_end=os.getloadavg(),
                 ours_preprocess_s=ours["preprocess_s"], ours_alias_s=ours["alias_s"], ours_bits_s=ours["bits_s"],
-                ours_peak_gib=ours["peak_gib"], fastnode2vec_preprocess_s=theirs["preprocess_s"], settings=rows)
+                ours_peak_gib=ours["peak_gib"], settings=rows)
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", type=float, nargs="+", default=[1, 10, 30, 100])
     ap.add_argument("--fastnode2vec-python", help="python of a venv with fastnode2vec 0.0.7 (compare at the largest scale)")
+    ap.add_argument("--pecanpy-python", help="python of a venv with pecanpy (compare at the largest scale)")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, os.cpu_count()], help="thread counts of the other engines")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each compared walk (median, min, max)")
+    ap.add_argument("--pecanpy-repeats", type=int, default=3, help="timed runs of PecanPy's walk kernel")
+    ap.add_argument("--compare-only", action="store_true", help="only the comparison at the largest scale; keep the rest of --out")
     ap.add_argument("--out", default=str(HERE.parent / "node2vec_nb" / "results" / "scale.json"))
     ap.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
@@ -170,6 +193,18 @@ def main(argv=None):
         print(json.dumps(dict(out, peak_gib=_peak_gib())))
         return
     import numpy as np
+    engines = a.fastnode2vec_python or a.pecanpy_python
+    if a.compare_only:
+        if not engines: ap.error("--compare-only needs --fastnode2vec-python or --pecanpy-python")
+        results = json.loads(Path(a.out).read_text())
+        largest = max(a.scales)
+        with tempfile.TemporaryDirectory(prefix="n2v_scale_") as tmp:
+            for stage in ("graph", "csr"): child(stage, Path(tmp), *(("--scale", largest) if stage == "graph" else ()))
+            print(f"scale {largest:g}: one walk of 80 nodes per node, node2vec_nb vs the other engines", flush=True)
+            compared = compare(Path(tmp), a.fastnode2vec_python, a.pecanpy_python, a.repeats, a.pecanpy_repeats, a.threads)
+        next(r for r in results["scales"] if r["scale"] == largest)["compare"] = compared
+        Path(a.out).write_text(json.dumps(results, indent=1) + "\n")
+        return print(f"wrote {a.out}")
     results = dict(machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}",
                    load_average=os.getloadavg(), one_thread=True, scales=[])
     print(results["machine"], flush=True)
@@ -182,10 +217,11 @@ def main(argv=None):
                 row.update(got)
                 print(f"scale {scale:g} {stage}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in got.items())
                       + f", peak {row[f'{stage}_peak_gib']:.2f} GiB", flush=True)
-            if a.fastnode2vec_python and scale == max(a.scales):
-                print(f"scale {scale:g}: walks only, one thread, 1 x 80 per node, node2vec_nb vs fastnode2vec", flush=True)
-                row["compare"] = compare(work, a.fastnode2vec_python, a.repeats)
+            if engines and scale == max(a.scales):
+                print(f"scale {scale:g}: one walk of 80 nodes per node, node2vec_nb vs the other engines", flush=True)
+                row["compare"] = compare(work, a.fastnode2vec_python, a.pecanpy_python, a.repeats, a.pecanpy_repeats, a.threads)
             results["scales"].append(row)
+        results["load_average_end"] = os.getloadavg()
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)
         Path(a.out).write_text(json.dumps(results, indent=1) + "\n")   # after every scale: partial results survive
     print(f"wrote {a.out}")

@@ -26,7 +26,7 @@ from .model import fit_tutorial, train_model
 
 # %% auto #0
 __all__ = ['GROWTH_STAGES', 'time_runs', 'median_seconds', 'time_stages', 'format_stages', 'plot_stage_times', 'walk_throughput',
-           'peak_memory', 'load_scale_results', 'plot_growth']
+           'proposal_rounds', 'rejection_summary', 'peak_memory', 'load_scale_results', 'plot_growth']
 
 # %% ../nbs/06_performance.ipynb #e09fc764
 def time_runs(fn: Callable, # Called with no arguments
@@ -137,6 +137,37 @@ def walk_throughput(graph, # A graph random_walks accepts (a CSRGraph keeps conv
     secs = statistics.median(times)
     return dict(seconds=secs, min_s=min(times), max_s=max(times), walks=len(walks), transitions=transitions,
                 transitions_per_s=transitions / secs, preprocess_s=preprocess)
+
+# %% ../nbs/06_performance.ipynb #37cde0ff
+def proposal_rounds(graph, # A graph random_walks accepts
+                    num_walks: int = 10, # Walks per node
+                    num_steps: int = 80, # Nodes per walk
+                    p: float = TUTORIAL.p, # Return parameter
+                    q: float = TUTORIAL.q, # In-out parameter
+                    seed: int = TUTORIAL.seed, # Seed of the walks
+                   ) -> pd.DataFrame:
+    "Walkers drawing a proposal in each round of the rejection loop, per second-order step of `random_walks`."
+    import node2vec_nb.walk as walk
+    rounds, draw, step = [], walk._draw_neighbors, walk._walk_step
+    def counting_draw(csr, rows, u):
+        if rounds: rounds[-1].append(len(rows))   # (the first, unbiased step comes before any)
+        return draw(csr, rows, u)
+    def counting_step(*args):
+        rounds.append([])
+        return step(*args)
+    walk._draw_neighbors, walk._walk_step = counting_draw, counting_step
+    try: walk.random_walks(graph, num_walks, num_steps, p, q, seed=seed, progress=False)
+    finally: walk._draw_neighbors, walk._walk_step = draw, step
+    rows = [(s + 2, r + 1, n) for s, sizes in enumerate(rounds) for r, n in enumerate(sizes)]
+    return pd.DataFrame(rows, columns=["step", "round", "drawing"]).set_index(["step", "round"])
+
+def rejection_summary(rounds: pd.DataFrame, # From proposal_rounds
+                     ) -> pd.Series:
+    "Share of proposals rejected, proposals per step of a walker, and rounds of the loop per step (mean, max)."
+    per_step = rounds.groupby(level="step").drawing.agg(walkers="first", proposals="sum", rounds="size")
+    walker_steps, proposals = per_step.walkers.sum(), per_step.proposals.sum()
+    return pd.Series({"rejected": 1 - walker_steps / proposals, "proposals per step": proposals / walker_steps,
+                      "rounds per step": per_step.rounds.mean(), "most rounds": per_step.rounds.max()})
 
 # %% ../nbs/06_performance.ipynb #921f7954
 def peak_memory(fn: Callable, # Called with no arguments
