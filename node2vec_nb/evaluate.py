@@ -27,10 +27,11 @@ from .core import QUERY_MOVIES, TUTORIAL, Hyperparameters, check_hyperparameter,
 from .data import MovieCatalog, catalog
 
 # %% auto #0
-__all__ = ['NEGATIVES', 'LINK_HEURISTICS', 'HITS_K', 'METADATA_FEATURES', 'GenreLabels', 'genre_labels', 'genre_prediction',
-           'random_embeddings', 'f1_floor', 'EdgeSplit', 'split_edges', 'link_heuristic_scores', 'hits_at_k',
-           'link_scores', 'link_prediction', 'spectral_embedding', 'link_table', 'tutorial_embeddings',
-           'evaluation_table', 'metadata_features', 'mean_sd', 'neighbour_table']
+__all__ = ['NEGATIVES', 'EDGE_FEATURES', 'LINK_HEURISTICS', 'HITS_K', 'METADATA_FEATURES', 'GenreLabels', 'genre_labels',
+           'genre_prediction', 'random_embeddings', 'f1_floor', 'EdgeSplit', 'split_edges', 'split_leaks',
+           'edge_features', 'link_heuristic_scores', 'hits_at_k', 'link_scores', 'link_prediction',
+           'spectral_embedding', 'link_table', 'tutorial_embeddings', 'evaluation_table', 'metadata_features',
+           'mean_sd', 'holm', 'paired_differences', 'neighbour_table']
 
 # %% ../nbs/07_evaluation.ipynb #e07318e9
 class GenreLabels(NamedTuple):
@@ -196,6 +197,44 @@ def split_edges(graph: nx.Graph, # The graph whose edges to split
     pairs = lambda idx: np.column_stack([u[idx], v[idx]]) + 1
     return EdgeSplit(train_graph, pairs(fit), non_edges[:n_test] + 1, pairs(test), non_edges[n_test:] + 1)
 
+# %% ../nbs/07_evaluation.ipynb #ccef2c91
+def split_leaks(split: EdgeSplit, # From split_edges
+                walks=None, # Token walks the vectors were trained on; None: skip that check
+               ) -> pd.DataFrame:
+    "How many hidden edges (or test pairs) leak into what trains, per kind of leak; all 0 for an honest split."
+    nodes = list(split.train_graph.nodes)
+    key = lambda pairs: {(min(a, b), max(a, b)) for a, b in np.asarray(pairs).tolist()}
+    hidden, n = key(split.test_edges), len(split.test_edges)
+    rows = {"hidden edges in the training graph":
+                (sum(split.train_graph.has_edge(nodes[a - 1], nodes[b - 1]) for a, b in hidden), n),
+            "hidden edges among the classifier's fitting edges": (len(hidden & key(split.train_edges)), n),
+            "test non-edges among the classifier's fitting non-edges":
+                (len(key(split.test_non_edges) & key(split.train_non_edges)), len(split.test_non_edges))}
+    if walks is not None:
+        w = np.asarray(walks, dtype=np.int64)
+        a, b = w[:, :-1].ravel(), w[:, 1:].ravel()
+        real, width = (a > 0) & (b > 0), len(nodes) + 1  # steps between two tokens, not into padding
+        steps = np.minimum(a, b)[real] * width + np.maximum(a, b)[real]
+        crossing = np.isin(steps, [x * width + y for x, y in hidden])
+        rows["walk steps along a hidden edge"] = (int(crossing.sum()), int(real.sum()))
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["leaks", "checked"])
+
+# %% ../nbs/07_evaluation.ipynb #3560df68
+EDGE_FEATURES = ("average", "Hadamard", "weighted-L1", "weighted-L2")  # node2vec paper, Table 4
+
+def edge_features(embeddings, # One row per token
+                  pairs: np.ndarray, # (m, 2) token pairs
+                  operator: str = "Hadamard", # One of EDGE_FEATURES
+                 ) -> np.ndarray:
+    "One feature vector per pair, from its two node vectors by one of the node2vec paper's four operators."
+    emb, p = np.asarray(embeddings), np.asarray(pairs)
+    u, v = emb[p[:, 0]], emb[p[:, 1]]
+    if operator == "average": return (u + v) / 2
+    if operator == "Hadamard": return u * v
+    if operator == "weighted-L1": return np.abs(u - v)
+    if operator == "weighted-L2": return (u - v) ** 2
+    raise ValueError(f"operator must be one of {', '.join(EDGE_FEATURES)}, got {operator!r}.")
+
 # %% ../nbs/07_evaluation.ipynb #91fc8ef7
 LINK_HEURISTICS = ("common_neighbours", "adamic_adar", "jaccard", "degree_product")  # the methods of link_heuristic_scores
 
@@ -239,18 +278,24 @@ def hits_at_k(edge_scores, # Scores of the hidden edges
 # %% ../nbs/07_evaluation.ipynb #425c82b4
 def link_scores(embeddings, # Vectors trained on split.train_graph, row 0 = padding
                 split: EdgeSplit, # Output of split_edges
+                features: Sequence[str] | None = None, # Classifier features; None: EDGE_FEATURES
                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    "Scores of the test edges and of the test non-edges, by cosine and by a logistic regression on Hadamard products."
+    "Scores of the test edges and non-edges: by cosine, and by a logistic regression on each edge feature."
+    features = EDGE_FEATURES if features is None else features
     emb = _check_embeddings(embeddings, split.train_graph.number_of_nodes() + 1, "the split's graph")
     unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
     test_pairs = np.concatenate([split.test_edges, split.test_non_edges])
     cosine = np.sum(unit[test_pairs[:, 0]] * unit[test_pairs[:, 1]], axis=1)
-    hadamard = lambda pairs: emb[pairs[:, 0]] * emb[pairs[:, 1]]
+    m = len(split.test_edges)
+    scores = {"cosine": (cosine[:m], cosine[m:])}
     fit_pairs = np.concatenate([split.train_edges, split.train_non_edges])
     fit_truth = np.r_[np.ones(len(split.train_edges)), np.zeros(len(split.train_non_edges))]
-    classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(hadamard(fit_pairs), fit_truth)
-    classified, m = classifier.decision_function(hadamard(test_pairs)), len(split.test_edges)
-    return {"cosine": (cosine[:m], cosine[m:]), "Hadamard": (classified[:m], classified[m:])}
+    for operator in features:
+        classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        classifier.fit(edge_features(emb, fit_pairs, operator), fit_truth)
+        classified = classifier.decision_function(edge_features(emb, test_pairs, operator))
+        scores[operator] = (classified[:m], classified[m:])
+    return scores
 
 def _auc(edge_scores: np.ndarray, non_edge_scores: np.ndarray) -> float:
     "ROC-AUC of edges (positives) against non-edges."
@@ -260,7 +305,7 @@ def link_prediction(embeddings, # Vectors trained on split.train_graph, row 0 = 
                     split: EdgeSplit, # Output of split_edges
                    ) -> dict:
     "ROC-AUC of hidden edges vs. non-edges, scored by cosine similarity and by logistic regression on Hadamard products."
-    scores = link_scores(embeddings, split)
+    scores = link_scores(embeddings, split, features=("Hadamard",))
     return dict(cosine_auc=_auc(*scores["cosine"]), hadamard_auc=_auc(*scores["Hadamard"]))
 
 # %% ../nbs/07_evaluation.ipynb #1140431b
@@ -283,8 +328,10 @@ def link_table(embeddings: Mapping[str, np.ndarray], # Name to vectors (training
                splits: Mapping[str, EdgeSplit], # Negatives name to split; all hide the same edges
                heuristics: Sequence[str] | None = None, # Scores to add; None: LINK_HEURISTICS
                k: int = HITS_K, # K of Hits@K
+               features: Sequence[str] | None = None, # Classifier features; None: EDGE_FEATURES
               ) -> pd.DataFrame:
-    "One row per score (heuristics, then each model by cosine and by Hadamard); ROC-AUC and Hits@K per kind of negatives."
+    "One row per score (heuristics, then each model by cosine and by each edge feature); ROC-AUC and Hits@K per kind of negatives."
+    features = EDGE_FEATURES if features is None else features
     heuristics = LINK_HEURISTICS if heuristics is None else heuristics
     first = next(iter(splits.values()))
     for s in splits.values():
@@ -294,8 +341,8 @@ def link_table(embeddings: Mapping[str, np.ndarray], # Name to vectors (training
                                  link_heuristic_scores(s.train_graph, s.test_non_edges, name)) for negatives, s in splits.items()}
               for name in heuristics}
     for name, emb in embeddings.items():
-        per_split = {negatives: link_scores(emb, s) for negatives, s in splits.items()}
-        for how in ("cosine", "Hadamard"): scores[f"{name} ({how})"] = {negatives: per_split[negatives][how] for negatives in splits}
+        per_split = {negatives: link_scores(emb, s, features) for negatives, s in splits.items()}
+        for how in ("cosine", *features): scores[f"{name} ({how})"] = {negatives: per_split[negatives][how] for negatives in splits}
     rows = {row: {column: value for negatives, (edges, non_edges) in by_split.items()
                   for column, value in [(f"AUC {negatives}", _auc(edges, non_edges)), (f"Hits@{k} {negatives}", hits_at_k(edges, non_edges, k))]}
             for row, by_split in scores.items()}
@@ -362,13 +409,46 @@ def metadata_features(vocabulary: Sequence[str], # Token to movie id; token 0 is
 def mean_sd(tables: Sequence[pd.DataFrame], # One table of numbers per seed, same rows and columns
             digits: int = 3, # Decimals shown
            ) -> pd.DataFrame:
-    "One table of 'mean ± sd' strings over `tables` (sample standard deviation; 0 for a single table)."
+    "One table of 'mean ± sd' strings over `tables` (sample standard deviation); a single table shows 'value (n = 1)'."
     if not tables: raise ValueError("tables is empty: pass one table per seed.")
+    text = lambda frame: frame.map(lambda x: f"{x:.{digits}f}")
+    if len(tables) == 1: return text(tables[0]) + " (n = 1)"  # one run has no spread to show
     stacked = pd.concat(list(tables), keys=range(len(tables)))
     group = stacked.groupby(level=1, sort=False)
-    mean, sd = group.mean(), group.std(ddof=1).fillna(0)
-    text = lambda frame: frame.map(lambda x: f"{x:.{digits}f}")
-    return (text(mean) + " ± " + text(sd)).loc[tables[0].index, tables[0].columns]
+    return (text(group.mean()) + " ± " + text(group.std(ddof=1))).loc[tables[0].index, tables[0].columns]
+
+# %% ../nbs/07_evaluation.ipynb #061f94b1
+def holm(p_values, # One p-value per test of the family
+        ) -> np.ndarray:
+    "Holm's step-down adjusted p-values: reject where below α, and the family-wise error rate is at most α."
+    p = np.asarray(p_values, dtype=np.float64)
+    order = np.argsort(p, kind="stable")
+    adjusted = np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order])
+    out = np.empty_like(p)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+def _t_summary(d) -> dict:
+    "Mean of the per-seed values `d`, its 95% t-interval, and the p-value of a t-test that its mean is 0."
+    from scipy import stats
+    d = np.asarray(d, dtype=np.float64)
+    n, mean = len(d), float(d.mean())
+    se = float(d.std(ddof=1) / np.sqrt(n))
+    half = float(stats.t.ppf(0.975, n - 1)) * se
+    p = float(stats.ttest_1samp(d, 0.0).pvalue) if se > 0 else float(mean == 0)
+    return dict(mean=mean, low=mean - half, high=mean + half, p=p, n=n)
+
+def paired_differences(tables: Sequence[pd.DataFrame], # One table per seed, same rows and columns
+                       comparisons: Sequence[tuple[str, str, str]], # (row a, row b, column): a - b
+                      ) -> pd.DataFrame:
+    "Mean of a - b over the seeds with its 95% t-interval, a paired t-test's p, and Holm's p over all `comparisons`."
+    if len(tables) < 2: raise ValueError(f"{len(tables)} table(s): a paired test needs at least 2 seeds (one run is n = 1).")
+    rows = {(f"{a} − {b}", column): _t_summary([t.loc[a, column] - t.loc[b, column] for t in tables])
+            for a, b, column in comparisons}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out["p_holm"] = holm(out.p.to_numpy())
+    out.index.names = ["comparison", "column"]
+    return out
 
 # %% ../nbs/07_evaluation.ipynb #3a2f6ce2
 def neighbour_table(embeddings: Mapping[str, np.ndarray], # Name to vectors; row 0 is padding

@@ -10,6 +10,7 @@ import math
 import networkx as nx
 import numba
 import numpy as np
+import pandas as pd
 
 from .model import _PREFETCH_AHEAD, ProgressCallback, _adam_state, _no_retracing_warnings, _prefetch_row, get_embeddings, set_seed  # sets the Keras backend first
 import keras
@@ -17,33 +18,41 @@ import tensorflow as tf  # the gradients that the Adam kernel applies
 from keras import layers, ops
 
 from .core import SGNS_SETTINGS, TUTORIAL, Hyperparameters, check_hyperparameter, check_number, progress_bar, progress_enabled
+from .evaluate import _t_summary, holm
 from .walk import random_walks
 
 # %% auto #0
 __all__ = ['token_counts', 'noise_distribution', 'keep_probabilities', 'window_weights', 'SkipGramNegativeSampling', 'train_sgns',
-           'sgns_vectors', 'sgns_embeddings']
+           'sgns_vectors', 'sgns_embeddings', 'factorial_effects']
 
 # %% ../nbs/08_sgns.ipynb #69bdedcd
 def _check_walks(walks, vocabulary_size: int) -> np.ndarray:
-    "`walks` as an int32 matrix of tokens in 0 … vocabulary_size - 1, or a `ValueError` saying what is off."
-    check_number(vocabulary_size, "vocabulary_size", 2, integer=True, hint="Pass len(vocabulary).")
+    "`walks` as an int32 matrix of tokens in 0 … vocabulary_size - 1, or a ValueError."
+    check_number(vocabulary_size, "vocabulary_size", 2, integer=True,
+                 hint="Pass len(vocabulary).")
     try: w = np.asarray(walks)
     except ValueError: w = np.asarray(walks, dtype=object)
     if w.ndim != 2 or w.shape[1] < 2 or len(w) == 0:
-        raise ValueError(f"walks must be a 2-D array of equal-length walks (walks × steps, at least 2 steps) as random_walks returns, got shape {w.shape}.")
+        raise ValueError("walks must be a 2-D array of equal-length walks "
+                         "(walks × steps, at least 2 steps) as random_walks returns, "
+                         f"got shape {w.shape}.")
     if not np.issubdtype(w.dtype, np.integer):
         raise ValueError(f"walks must hold integer token ids, got dtype {w.dtype}.")
     if w.min() < 0 or w.max() >= vocabulary_size:
         bad = w.min() if w.min() < 0 else w.max()
-        raise ValueError(f"walks hold token {bad}, outside 0 … {vocabulary_size - 1}: pass vocabulary_size=len(vocabulary) for the vocabulary the walks were made with.")
-    if not (w > 0).any(): raise ValueError("walks hold only the padding token 0: there is nothing to train on.")
+        raise ValueError(f"walks hold token {bad}, outside 0 … {vocabulary_size - 1}: "
+                         "pass vocabulary_size=len(vocabulary) for the vocabulary "
+                         "the walks were made with.")
+    if not (w > 0).any():
+        raise ValueError("walks hold only the padding token 0: nothing to train on.")
     return w.astype(np.int32)
 
 def token_counts(walks, # Walks of token ids, one per row (0 = padding)
                  vocabulary_size: int, # Number of tokens, padding included
                 ) -> np.ndarray:
     "How often each token occurs in the walks (padding counted as 0)."
-    counts = np.bincount(_check_walks(walks, vocabulary_size).ravel(), minlength=vocabulary_size).astype(np.float64)
+    tokens = _check_walks(walks, vocabulary_size).ravel()
+    counts = np.bincount(tokens, minlength=vocabulary_size).astype(np.float64)
     counts[0] = 0
     return counts
 
@@ -51,87 +60,107 @@ def noise_distribution(walks, # Walks of token ids, one per row (0 = padding)
                        vocabulary_size: int, # Number of tokens, padding included
                        power: float = 0.75, # 1: raw counts; 0: uniform over seen tokens
                       ) -> np.ndarray:
-    "word2vec's noise distribution: each token's count in the walks to the power `power`, normalised; padding is never drawn."
+    "word2vec's noise: each token's count in the walks to the `power`, normalised."
     check_number(power, "power", 0)
     counts = token_counts(walks, vocabulary_size)
-    noise = np.where(counts > 0, counts ** power, 0.0)
+    noise = np.where(counts > 0, counts ** power, 0.0)  # padding is never drawn
     return noise / noise.sum()
 
 # %% ../nbs/08_sgns.ipynb #f9031fbc
 def keep_probabilities(walks, # Walks of token ids, one per row (0 = padding)
                        vocabulary_size: int, # Number of tokens, padding included
-                       threshold: float = 1e-3, # t: shares above about 2.6 t get thinned
+                       threshold: float = 1e-3, # t: shares above about 2.6 t thin
                       ) -> np.ndarray:
-    "word2vec's subsampling: the probability of keeping each occurrence of a token, min(1, √(t/f) + t/f)."
-    check_number(threshold, "subsample", 0, exclusive=True, maximum=1, hint="Use 1e-3 (word2vec's default), or subsample=None for no subsampling.")
+    "word2vec's subsampling: the chance to keep each occurrence, min(1, √(t/f) + t/f)."
+    check_number(threshold, "subsample", 0, exclusive=True, maximum=1,
+                 hint="Use 1e-3 (word2vec's default), or subsample=None for none.")
     counts = token_counts(walks, vocabulary_size)
     share = counts / counts.sum()
-    ratio = np.divide(threshold, share, out=np.full_like(share, np.inf), where=share > 0)
+    ratio = np.divide(threshold, share, out=np.full_like(share, np.inf),
+                      where=share > 0)
     return np.minimum(1.0, np.sqrt(ratio) + ratio)
 
 # %% ../nbs/08_sgns.ipynb #4845e39b
 def window_weights(num_steps: int, # Length of the walks
                    window_size: int, # Largest distance between a target and its context
                   ) -> np.ndarray:
-    "(num_steps, num_steps) weight of each (target position, context position) pair: word2vec's shrinking window, in expectation."
+    "Weight of each (target, context) pair of positions: word2vec's shrinking window."
     check_hyperparameter("num_steps", num_steps)
     check_hyperparameter("window_size", window_size)
     distance = np.abs(np.subtract.outer(np.arange(num_steps), np.arange(num_steps)))
-    return np.where((distance >= 1) & (distance <= window_size), (window_size + 1 - distance) / window_size, 0.0).astype(np.float32)
+    inside = (distance >= 1) & (distance <= window_size)
+    weight = np.where(inside, (window_size + 1 - distance) / window_size, 0.0)
+    return weight.astype(np.float32)
 
 # %% ../nbs/08_sgns.ipynb #33ef81cb
 class SkipGramNegativeSampling(keras.Model):
-    "word2vec's skip-gram with negative sampling on whole walks: separate target and context tables, noise drawn per batch."
+    "word2vec's skip-gram with negative sampling on walks: two tables, noise per batch."
     def __init__(self,
                  vocabulary_size: int, # Number of tokens, padding 0 included
                  num_steps: int, # Length of the walks it will be fed
                  noise: np.ndarray, # Chance of each token as a negative
-                 keep: np.ndarray | None = None, # Chance of keeping each token; None: keep all
-                 embedding_dim: int = SGNS_SETTINGS.embedding_dim, # Length of each vector
-                 window_size: int = SGNS_SETTINGS.window_size, # Largest target–context distance
-                 num_negative: int = SGNS_SETTINGS.num_negative, # Negatives per positive pair (K)
-                 seed: int = SGNS_SETTINGS.seed, # Seeds initial vectors, keep coins, noise
+                 keep: np.ndarray | None = None, # Chance to keep each token; None: all
+                 embedding_dim: int = SGNS_SETTINGS.embedding_dim, # Vector length
+                 window_size: int = SGNS_SETTINGS.window_size, # Largest distance
+                 num_negative: int = SGNS_SETTINGS.num_negative, # Negatives per pair
+                 seed: int = SGNS_SETTINGS.seed, # Seeds start vectors, coins, noise
                  close_gaps: bool = False, # Drop thinned tokens before windowing?
                  **kwargs):
         super().__init__(**kwargs)
-        d = embedding_dim
-        self.item_embeddings = layers.Embedding(vocabulary_size, d, name="item_embeddings",
-            embeddings_initializer=keras.initializers.RandomUniform(-0.5 / d, 0.5 / d, seed=seed))  # word2vec's start
-        self.context_embeddings = layers.Embedding(vocabulary_size, d, embeddings_initializer="zeros", name="context_embeddings")
-        self.item_embeddings.build(); self.context_embeddings.build()  # walk_loss reads the tables directly
+        d = embedding_dim  # word2vec's start: uniform in ±0.5 / d, contexts at zero
+        start = keras.initializers.RandomUniform(-0.5 / d, 0.5 / d, seed=seed)
+        self.item_embeddings = layers.Embedding(
+            vocabulary_size, d, name="item_embeddings", embeddings_initializer=start)
+        self.context_embeddings = layers.Embedding(
+            vocabulary_size, d, name="context_embeddings",
+            embeddings_initializer="zeros")
+        self.item_embeddings.build()  # walk_loss reads the tables directly
+        self.context_embeddings.build()
         cdf = np.cumsum(noise, dtype=np.float64) / np.sum(noise)
-        cdf[np.flatnonzero(noise)[-1]:] = 1.0  # rounding can never select a token that has no noise probability
+        cdf[np.flatnonzero(noise)[-1]:] = 1.0  # never a token without noise chance
         self.noise_cdf = cdf.astype(np.float32)
         self.keep = None if keep is None else np.asarray(keep, dtype=np.float32)
         self.pair_weights = window_weights(num_steps, window_size)
-        self.num_negative, self.num_steps, self.close_gaps = num_negative, num_steps, close_gaps
+        self.num_negative, self.num_steps = num_negative, num_steps
+        self.close_gaps = close_gaps
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, walks):
-        loss = self.walk_loss(walks, self.item_embeddings.embeddings, self.context_embeddings.embeddings)
-        return ops.ones((ops.shape(walks)[0],)) * loss  # one value per walk, as fit expects; all equal to the batch's loss
+        tables = self.item_embeddings.embeddings, self.context_embeddings.embeddings
+        loss = self.walk_loss(walks, *tables)
+        return ops.ones((ops.shape(walks)[0],)) * loss  # one value per walk, for fit
 
     def walk_loss(self, walks, target_table, context_table):
-        "The batch's loss per positive pair, with these target and context tables (`call` passes the model's own)."
+        "The batch's loss per positive pair, with these tables (`call` passes its own)."
         walks = ops.cast(walks, "int32")
-        batch = ops.shape(walks)[0]
-        mask = ops.cast(walks > 0, "float32")                                                  # 1. padding never trains
+        batch, steps, seeds = ops.shape(walks)[0], self.num_steps, self.seed_generator
+        # 1. padding never trains; subsampling drops frequent tokens
+        mask = ops.cast(walks > 0, "float32")
         if self.keep is not None:
-            coins = keras.random.uniform(ops.shape(walks), seed=self.seed_generator)
-            mask = mask * ops.cast(coins < ops.take(self.keep, walks), "float32")             #    subsampling
-        if self.close_gaps:                                                                    #    word2vec: kept tokens close up
-            order = ops.argsort(ops.cast(1 - mask, "int32") * self.num_steps + ops.arange(self.num_steps, dtype="int32")[None], axis=-1)
-            walks, mask = ops.take_along_axis(walks, order, axis=1), ops.take_along_axis(mask, order, axis=1)
-        targets, contexts = ops.take(target_table, walks, axis=0), ops.take(context_table, walks, axis=0)
-        pair_weights = self.pair_weights[None] * mask[:, :, None] * mask[:, None, :]          # 2. pairs in the window
-        scores = ops.matmul(targets, ops.transpose(contexts, (0, 2, 1)))                       #    (walks, steps, steps)
+            coins = keras.random.uniform(ops.shape(walks), seed=seeds)
+            mask = mask * ops.cast(coins < ops.take(self.keep, walks), "float32")
+        if self.close_gaps:  # word2vec: the kept tokens close up
+            position = ops.arange(steps, dtype="int32")[None]
+            order = ops.argsort(ops.cast(1 - mask, "int32") * steps + position, axis=-1)
+            walks = ops.take_along_axis(walks, order, axis=1)
+            mask = ops.take_along_axis(mask, order, axis=1)
+        # 2. every pair of positions in the window, scored by one matrix product
+        targets = ops.take(target_table, walks, axis=0)
+        contexts = ops.take(context_table, walks, axis=0)
+        pair_weights = self.pair_weights[None] * mask[:, :, None] * mask[:, None, :]
+        scores = ops.matmul(targets, ops.transpose(contexts, (0, 2, 1)))  # (walk, i, j)
         positive = ops.sum(ops.softplus(-scores) * pair_weights)
         pairs_per_target = ops.sum(pair_weights, axis=-1)
-        uniform = keras.random.uniform((batch * self.num_steps,), seed=self.seed_generator)    # 3. noise for the batch
-        noise = ops.reshape(ops.cast(ops.searchsorted(self.noise_cdf, uniform, side="right"), "int32"), (batch, self.num_steps))
-        noise_scores = ops.matmul(targets, ops.transpose(ops.take(context_table, noise, axis=0), (0, 2, 1)))
-        negative = ops.sum(ops.softplus(noise_scores) * pairs_per_target[:, :, None]) * (self.num_negative / self.num_steps)
-        return (positive + negative) / ops.maximum(ops.sum(pairs_per_target), 1.0)          # 4. per positive pair
+        # 3. noise for the batch: num_steps tokens per walk, each worth K / num_steps
+        uniform = keras.random.uniform((batch * steps,), seed=seeds)
+        drawn = ops.searchsorted(self.noise_cdf, uniform, side="right")
+        noise = ops.reshape(ops.cast(drawn, "int32"), (batch, steps))
+        noise_vectors = ops.take(context_table, noise, axis=0)
+        noise_scores = ops.matmul(targets, ops.transpose(noise_vectors, (0, 2, 1)))
+        negative = ops.sum(ops.softplus(noise_scores) * pairs_per_target[:, :, None])
+        negative = negative * (self.num_negative / steps)
+        # 4. the loss per positive pair
+        return (positive + negative) / ops.maximum(ops.sum(pairs_per_target), 1.0)
 
 def _output_is_loss(y_true, y_pred):
     "The model's output already is the loss."
@@ -195,23 +224,52 @@ def sgns_vectors(model: keras.Model, # A model from train_sgns
     return get_embeddings(model) + ops.convert_to_numpy(model.context_embeddings.embeddings)
 
 # %% ../nbs/08_sgns.ipynb #6f2e62a1
-def sgns_embeddings(graph: nx.Graph, # The graph to embed
-                    hp: Hyperparameters | None = None, # Walks and training; None: SGNS_SETTINGS
-                    subsample: float | None = 1e-3, # Subsampling threshold t; None: no subsampling
-                    noise_power: float = 0.75, # Power of the noise counts: 0 is uniform
-                    close_gaps: bool = False, # Drop thinned tokens before windowing?
-                    vectors: str = "target", # "target", or "w + c" for sgns_vectors
-                    progress: bool | None = None, # Show progress bars?
-                   ) -> np.ndarray:
-    "SGNS embeddings of `graph`: `random_walks` with `hp`'s p and q, then `train_sgns`; row `i` is token `i`."
+def sgns_embeddings(
+    graph: nx.Graph, # The graph to embed
+    hp: Hyperparameters | None = None, # Walks and training; None: SGNS_SETTINGS
+    subsample: float | None = 1e-3, # Subsampling threshold t; None: none
+    noise_power: float = 0.75, # Power of the noise counts: 0 is uniform
+    close_gaps: bool = False, # Drop thinned tokens before windowing?
+    vectors: str = "target", # "target", or "w + c" for sgns_vectors
+    progress: bool | None = None, # Show progress bars?
+) -> np.ndarray:
+    "SGNS vectors of `graph`: `random_walks`, then `train_sgns`; row `i` is token `i`."
     hp = SGNS_SETTINGS if hp is None else hp
     hp.validate()
-    if vectors not in ("target", "w + c"): raise ValueError(f'vectors must be "target" or "w + c", got {vectors!r}.')
-    walks = random_walks(graph, num_walks=hp.num_walks, num_steps=hp.num_steps, p=hp.p, q=hp.q, seed=hp.seed, progress=progress)
-    model, _ = train_sgns(walks, graph.number_of_nodes() + 1, embedding_dim=hp.embedding_dim, window_size=hp.window_size,
-                          num_negative=hp.num_negative, epochs=hp.epochs, batch_size=hp.batch_size, learning_rate=hp.learning_rate,
-                          subsample=subsample, noise_power=noise_power, close_gaps=close_gaps, seed=hp.seed, progress=progress)
+    if vectors not in ("target", "w + c"):
+        raise ValueError(f'vectors must be "target" or "w + c", got {vectors!r}.')
+    walks = random_walks(graph, num_walks=hp.num_walks, num_steps=hp.num_steps,
+                         p=hp.p, q=hp.q, seed=hp.seed, progress=progress)
+    model, _ = train_sgns(
+        walks, graph.number_of_nodes() + 1, embedding_dim=hp.embedding_dim,
+        window_size=hp.window_size, num_negative=hp.num_negative, epochs=hp.epochs,
+        batch_size=hp.batch_size, learning_rate=hp.learning_rate, subsample=subsample,
+        noise_power=noise_power, close_gaps=close_gaps, seed=hp.seed, progress=progress,
+    )
     return get_embeddings(model) if vectors == "target" else sgns_vectors(model)
+
+# %% ../nbs/08_sgns.ipynb #1311112d
+def factorial_effects(base: pd.DataFrame, # Neither change: a row per seed, a column per measure
+                      first: pd.DataFrame, # The first change alone; same seeds and measures
+                      second: pd.DataFrame, # The second change alone
+                      both: pd.DataFrame, # Both changes
+                      names: tuple[str, str] = ("first", "second"), # What the changes are called
+                     ) -> pd.DataFrame:
+    "Effects in a 2 × 2 factorial with seeds as blocks: mean, 95% t-interval, p, Holm's p."
+    cells = (base, first, second, both)
+    if any(not (c.index.equals(base.index) and c.columns.equals(base.columns)) for c in cells):
+        raise ValueError("base, first, second and both need the same seeds (rows) and measures.")
+    if len(base) < 2: raise ValueError("one seed gives no interval: a factorial needs n >= 2 seeds.")
+    a, b = names
+    contrasts = {f"{a} alone": first - base, f"{b} alone": second - base, "both": both - base,
+                 f"{a}, main effect": (first - base + both - second) / 2,
+                 f"{b}, main effect": (second - base + both - first) / 2,
+                 "interaction": both - first - second + base}
+    rows = {(effect, m): _t_summary(d[m]) for effect, d in contrasts.items() for m in base.columns}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.names = ["effect", "measure"]
+    out["p_holm"] = holm(out.p.to_numpy())
+    return out
 
 # %% ../nbs/08_sgns.ipynb #ak0cd002
 @numba.njit(parallel=True, nogil=True, cache=True, fastmath={"reassoc", "contract", "nsz"}, error_model="numpy")  # SIMD; no zero-division checks

@@ -33,6 +33,53 @@ CITED: dict[str, dict[str, str]] = {
     "*": {
         "2016": "Grover & Leskovec (2016), node2vec: Scalable Feature Learning for Networks, KDD 2016",
     },
+    "08_sgns.ipynb": {
+        "2014": "Levy & Goldberg (2014), Neural Word Embedding as Implicit Matrix Factorization, NIPS 2014; "
+                "Pennington, Socher & Manning (2014), GloVe: Global Vectors for Word Representation, EMNLP 2014",
+        "2015": "Levy, Goldberg & Dagan (2015), Improving Distributional Similarity with Lessons Learned from "
+                "Word Embeddings, TACL 3",
+    },
+    "09_p_and_q.ipynb": {
+        "2014": "Perozzi, Al-Rfou & Skiena (2014), DeepWalk: Online Learning of Social Representations, KDD 2014 "
+                "(arXiv:1403.6652)",
+        "2017": "Ribeiro, Saverese & Figueiredo (2017), struc2vec: Learning Node Representations from Structural "
+                "Identity, KDD 2017 (arXiv:1704.03165)",
+        "4.1": "Grover & Leskovec (2016), node2vec, section 4.1 (Figure 3, Les Misérables)",
+    },
+    "00a_core.ipynb": {
+        "884,277": "the examples generate_examples makes from the tutorial's walks, printed by 03_skipgram.ipynb "
+                   "(and by index.ipynb)",
+    },
+    "index.ipynb": {
+        "3.10": "settings.ini, min_python = 3.10",
+        "2015": "the MovieLens paper: Harper & Konstan (2015), ACM TiiS 5(4), Article 19",
+        "19": "the MovieLens paper: Harper & Konstan (2015), ACM TiiS 5(4), Article 19",
+        "30": "bench/scale.py's default scales, 1 10 30 100 (--scales), shown in 06_performance.ipynb",
+        "100": "bench/scale.py's default scales, 1 10 30 100 (--scales), shown in 06_performance.ipynb",
+    },
+    "03_skipgram.ipynb": {
+        "883,654": "the Keras example's examples count, 'Targets shape: (883654,)' "
+                   "(keras.io/examples/graph/node2vec_movielens, Keras 3 version)",
+    },
+    "04_model.ipynb": {
+        "2.3127": "the Keras example's loss after its last epoch, 'Epoch 10/10 … loss: 2.3127' "
+                  "(keras.io/examples/graph/node2vec_movielens, Keras 3 version, 'Train the model')",
+    },
+    "12_blogcatalog.ipynb": {
+        "0.2581": "Grover & Leskovec (2016), node2vec, Table 2: BlogCatalog Macro-F1 at 50% labelled, node2vec",
+        "0.2110": "Grover & Leskovec (2016), node2vec, Table 2: BlogCatalog Macro-F1 at 50% labelled, DeepWalk",
+        "0.0405": "Grover & Leskovec (2016), node2vec, Table 2: BlogCatalog Macro-F1 at 50% labelled, spectral clustering",
+        "2009": "Tang & Liu (2009), Relational Learning via Latent Social Dimensions, KDD 2009 (BlogCatalog's source)",
+        "2014": "Perozzi, Al-Rfou & Skiena (2014), DeepWalk, KDD 2014 (arXiv:1403.6652); "
+                "Levy & Goldberg (2014), Neural Word Embedding as Implicit Matrix Factorization, NIPS 2014",
+        "2018": "Qiu, Dong, Ma, Li, Wang & Tang (2018), Network Embedding as Matrix Factorization: Unifying DeepWalk, "
+                "LINE, PTE, and node2vec, WSDM 2018 (arXiv:1710.02971)",
+        "1,405": "the tutorial's MovieLens graph, '1,405 movies, 40,043 edges', printed by 07_evaluation.ipynb",
+        "40,043": "the tutorial's MovieLens graph, '1,405 movies, 40,043 edges', printed by 07_evaluation.ipynb",
+        "57": "mean degree of the tutorial's MovieLens graph: 2 × 40,043 / 1,405, counts printed by 07_evaluation.ipynb",
+        "78": "Zachary's karate club has 34 members and 78 friendships (networkx.karate_club_graph)",
+        "50": "the tutorial's embedding_dim: TUTORIAL in node2vec_nb/core.py (00a_core.ipynb), the Keras example's 50",
+    },
 }
 
 SMALL = 12   # whole numbers up to this are labels as often as claims (lesson 6, Keras 3, step 2): not checked
