@@ -51,8 +51,9 @@ QUERY_MOVIES = (
 )
 
 # %% ../nbs/00a_core.ipynb #a349e2cb
-SGNS_SETTINGS = replace(TUTORIAL, num_walks=10, num_steps=80, q=0.125, window_size=10, num_negative=5,
-                        embedding_dim=128, epochs=2, batch_size=256, learning_rate=0.03)
+SGNS_SETTINGS = replace(TUTORIAL, num_walks=10, num_steps=80, q=0.125, window_size=10,
+                        num_negative=5, embedding_dim=128, epochs=2, batch_size=256,
+                        learning_rate=0.03)
 
 # %% ../nbs/00a_core.ipynb #099daeea
 def check_number(value, # The value to check

@@ -320,6 +320,33 @@ def _remove_new_dirs(created: list[Path]) -> None:
         try: d.rmdir()
         except OSError: break
 
+def _download_to(dest: Path, # The cache file: it gets this name only once its content is checked
+                 what: str, # What is downloaded, for messages: "ml-1m", "BlogCatalog"
+                 manual: str, # The way by hand, for the end of every error message
+                 fetch, # fetch(out): downloads into the open binary file `out`, checking as it goes
+                 check=None, # check(path): raises DownloadError if the finished file is wrong
+                ) -> Path:
+    "Download into a temporary file beside `dest`, and rename it only once checked; a failure leaves no file and no new folder."
+    if dest.is_file(): return dest  # only a verified download ever gets this name
+    folder = dest.parent
+    created = [d for d in (folder, *folder.parents) if not d.exists()]  # deepest first: removed again on failure
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{dest.name}.", suffix=".part")
+    except OSError as e:
+        _remove_new_dirs(created)
+        raise DownloadError(f"Cannot download {what}: the cache directory {folder} is not writable ({e.strerror or e}). Pass cache_dir= (or set {CACHE_ENV}) to a writable directory, or {manual}.") from None
+    tmp = Path(tmp)
+    try:
+        with os.fdopen(fd, "wb") as out: fetch(out)
+        if check is not None: check(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        _remove_new_dirs(created)
+        raise
+    return dest
+
 def download_movielens(variant: str, # One of VARIANTS
                        cache_dir: str | Path | None = None, # Where downloads are kept; None: the default
                        base_url: str | None = None, # Folder URL of a mirror; None: the default
@@ -327,32 +354,17 @@ def download_movielens(variant: str, # One of VARIANTS
                       ) -> Path:
     "The path of the zip of MovieLens `variant` in the cache, downloaded and verified first if it is not there yet."
     url, folder = movielens_url(variant, base_url), movielens_cache_dir(cache_dir)
-    dest = folder/f"{variant}.zip"
-    if dest.is_file(): return dest  # only a verified download ever gets this name
-    created = [d for d in (folder, *folder.parents) if not d.exists()]  # deepest first: removed again on failure
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{dest.name}.", suffix=".part")
-    except OSError as e:
-        _remove_new_dirs(created)
-        raise DownloadError(f"Cannot download {variant}: the cache directory {folder} is not writable ({e.strerror or e}). Pass cache_dir= (or set {CACHE_ENV}) to a writable directory, or {_by_hand(url)}.") from None
-    tmp = Path(tmp)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if variant == "ml-latest-small": _fetch(url, out, dest.name, progress)
-            else:
-                md5_file = io.BytesIO(); _fetch(url + ".md5", md5_file, dest.name + ".md5", progress=False, zip_url=url)
-                expected = _parse_md5(md5_file.getvalue().decode("utf-8", "replace"), url)
-                got = _fetch(url, out, dest.name, progress)
-                if got != expected:
-                    raise DownloadError(f"Downloaded {url}, but its MD5 is {got} where {url}.md5 says {expected}: the download is damaged. Try again, or {_by_hand(url)}.")
-        if variant == "ml-latest-small": _verify_small(tmp, url)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        _remove_new_dirs(created)
-        raise
-    return dest
+    name = f"{variant}.zip"
+    if variant == "ml-latest-small":  # no .md5 beside it: its CSVs must equal the bundled copy's
+        return _download_to(folder/name, variant, _by_hand(url), lambda out: _fetch(url, out, name, progress),
+                            check=lambda tmp: _verify_small(tmp, url))
+    def fetch_checked(out):
+        md5_file = io.BytesIO(); _fetch(url + ".md5", md5_file, name + ".md5", progress=False, zip_url=url)
+        expected = _parse_md5(md5_file.getvalue().decode("utf-8", "replace"), url)
+        got = _fetch(url, out, name, progress)
+        if got != expected:
+            raise DownloadError(f"Downloaded {url}, but its MD5 is {got} where {url}.md5 says {expected}: the download is damaged. Try again, or {_by_hand(url)}.")
+    return _download_to(folder/name, variant, _by_hand(url), fetch_checked)
 
 # %% ../nbs/00_data.ipynb #f9b32694
 def save_movielens(path: str | Path, # The zip file to write
