@@ -332,7 +332,7 @@ def _adam_kernel_epochs(model: SkipGramNegativeSampling, # Compiled with Keras's
     b1, b2, eps = (np.float32(x) for x in (opt.beta_1, opt.beta_2, opt.epsilon))
     slot, scratch = np.full(len(state[0][0]), -1, np.int32), {}
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(reduce_retracing=True, autograph=False)  # no Python control flow to convert
     def gradients(walks, target_table, context_table):
         with tf.GradientTape() as tape:
             tape.watch((target_table, context_table))
