@@ -81,7 +81,7 @@ def download_blogcatalog(url: str | None = None, # Where to download it from; No
     url = BLOGCATALOG_URL if url is None else url
     manual = _manual(url)
     def fetch(out):
-        try: _fetch(url, out, BLOGCATALOG_FILE, progress)
+        try: _fetch(url, out, BLOGCATALOG_FILE, progress, check="url")
         except DownloadError as e: raise DownloadError(str(e).replace(_by_hand(url), manual)) from None
     def check(tmp):
         try: verify_sha256(tmp.read_bytes(), BLOGCATALOG_SHA256, f"The file downloaded from {url}")

@@ -270,8 +270,9 @@ def _by_hand(url: str) -> str:
     "The manual route, for the end of every download error."
     return f"download {url} by hand and pass its path (load_movielens(path) or --data PATH)"
 
-def _fetch(url: str, out, desc: str, progress: bool | None = None, zip_url: str | None = None) -> str:
-    "Stream `url` (part of getting `zip_url`) into the binary file `out`, checking its length; return the MD5 of the bytes."
+def _fetch(url: str, out, desc: str, progress: bool | None = None, zip_url: str | None = None,
+           check: str = "the variant and base URL") -> str:
+    "Stream `url` (part of getting `zip_url`) into the binary file `out`, checking its length; return the MD5 of the bytes. A 404 says to check `check`, the arguments that made the URL."
     md5, got, total, manual = hashlib.md5(), 0, None, _by_hand(zip_url or url)
     try:
         with urllib.request.urlopen(url, timeout=_TIMEOUT) as resp:
@@ -285,7 +286,7 @@ def _fetch(url: str, out, desc: str, progress: bool | None = None, zip_url: str 
                     md5.update(chunk); got += len(chunk); bar.update(len(chunk))
     except DownloadError: raise
     except urllib.error.HTTPError as e:
-        raise DownloadError(f"Could not download {url}: the server answered HTTP {e.code} {e.reason}. Check the variant and base URL, or {manual}.") from None
+        raise DownloadError(f"Could not download {url}: the server answered HTTP {e.code} {e.reason}. Check {check}, or {manual}.") from None
     except urllib.error.URLError as e:
         hint = " (GroupLens's certificate has expired in the past; also check your computer's clock)" if isinstance(e.reason, ssl.SSLError) else ""
         raise DownloadError(f"Could not connect to download {url}: {e.reason}{hint}. Check your internet connection and proxy, or {manual}.") from None
