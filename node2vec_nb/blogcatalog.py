@@ -292,8 +292,7 @@ def netmf_embedding(graph: nx.Graph, # Undirected; its weight attribute is used
     return np.vstack([np.zeros(dim), vectors[:, top] * np.sqrt(np.abs(values[top]))])
 
 # %% ../nbs/12_blogcatalog.ipynb #c121c26e
-BLOGCATALOG_SETTINGS = replace(SGNS_SETTINGS, p=0.25, q=0.25, num_walks=40)  # The best measured on BlogCatalog (see below)
-
+BLOGCATALOG_SETTINGS = replace(SGNS_SETTINGS, p=0.25, q=0.25, num_walks=80)  # Best measured (see below)
 
 # %% ../nbs/12_blogcatalog.ipynb #65918ba7
 def select_and_score(candidates: Mapping[str, np.ndarray], # Name to embedding, e.g. one per (p, q)

@@ -8,12 +8,17 @@ from __future__ import annotations
 import difflib
 import hashlib
 import http.client
+import http.server
 import importlib.resources
 import io
 import os
 import re
+import socket
 import ssl
+import struct
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.request
 import weakref
@@ -21,6 +26,7 @@ import zipfile
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -31,7 +37,7 @@ from .core import TUTORIAL, check_hyperparameter, check_number, progress_bar
 __all__ = ['BUNDLED_ZIP', 'CSV_SHA256', 'VARIANTS', 'MOVIELENS_URL', 'URL_ENV', 'CACHE_ENV', 'read_bytes', 'verify_sha256',
            'shape_movies', 'check_ratings', 'shape_ratings', 'load_movielens', 'MovieCatalog', 'catalog',
            'get_movie_title_by_id', 'get_movie_id_by_title', 'DownloadError', 'movielens_url', 'movielens_cache_dir',
-           'download_movielens', 'save_movielens', 'synthetic_ratings']
+           'download_movielens', 'local_only', 'serve_files', 'save_movielens', 'synthetic_ratings']
 
 # %% ../nbs/00_data.ipynb #781e2938
 BUNDLED_ZIP = Path(str(importlib.resources.files("node2vec_nb")))/"data"/"ml-latest-small.zip"
@@ -366,6 +372,52 @@ def download_movielens(variant: str, # One of VARIANTS
         if got != expected:
             raise DownloadError(f"Downloaded {url}, but its MD5 is {got} where {url}.md5 says {expected}: the download is damaged. Try again, or {_by_hand(url)}.")
     return _download_to(folder/name, variant, _by_hand(url), fetch_checked)
+
+# %% ../nbs/00_data.ipynb #849ec26e
+class _FileServer(http.server.BaseHTTPRequestHandler):
+    "Serve `server.files` (path -> bytes), breaking the files `server.broken` says."
+    def do_GET(self):
+        srv = self.server
+        srv.hits.append(self.path)
+        body = srv.files.get(self.path)
+        if body is None: return self.send_error(404)
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        broken = srv.mode != "ok" and self.path.endswith(srv.broken)
+        self.wfile.write(body[: len(body) // 2] if broken else body)
+        if broken and srv.mode == "reset":  # SO_LINGER 0: the client sees a reset
+            time.sleep(0.05)
+            linger = struct.pack("ii", 1, 0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            self.connection.close()
+    def log_message(self, *args): pass
+
+def local_only():
+    "Reach 127.0.0.1 directly, even where an HTTP proxy is configured (some CI machines)."
+    return mock.patch.dict(os.environ, {"no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"})
+
+@contextmanager
+def serve_files(files: dict[str, bytes], # URL path (such as "/ml-25m.zip") to the bytes served
+                mode: str = "ok", # "ok"; "truncate": send half; "reset": send half, then reset
+                broken: str = "", # mode applies only to paths ending with this
+               ):
+    "Serve `files` on 127.0.0.1 from a thread; yield `(base_url, hits)`, the paths requested."
+    if mode not in ("ok", "truncate", "reset"):
+        raise ValueError(f'mode must be "ok", "truncate" or "reset", got {mode!r}.')
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FileServer)
+    srv.files, srv.mode, srv.broken, srv.hits = files, mode, broken, []
+    srv.handle_error = lambda *a: None
+    thread = threading.Thread(target=srv.serve_forever, kwargs=dict(poll_interval=0.02),
+                              daemon=True)
+    thread.start()
+    try:
+        with local_only(): yield f"http://127.0.0.1:{srv.server_address[1]}", srv.hits
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(5)
+
 
 # %% ../nbs/00_data.ipynb #f9b32694
 def save_movielens(path: str | Path, # The zip file to write
